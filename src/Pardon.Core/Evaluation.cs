@@ -1,0 +1,44 @@
+// This file is part of Pardon, a userspace OOM killer for Linux.
+
+namespace Pardon.Core;
+
+/// <summary>One process as both the kernel and Pardon see it, with the parts of each score.</summary>
+public struct Evaluation
+{
+    public ProcessFacts Process;
+
+    /// <summary>oom_badness() against the scope's totalpages; <see cref="KernelOom.Ineligible"/> when skipped.</summary>
+    public long KernelBadness;
+
+    /// <summary>The predicted /proc/PID/oom_score (system totalpages, whatever the scope).</summary>
+    public long OomScore;
+
+    public KernelIneligibility KernelIneligibility;
+
+    public Exclusion Exclusion;
+
+    public Tier Tier;
+
+    /// <summary>The rule behind <see cref="Tier"/>, or null for an ordinary process.</summary>
+    public ProcessRule? TierRule;
+
+    public long GrowthPages;
+
+    public long GrowthAgeMs;
+
+    /// <summary>Score added for growth (pages).</summary>
+    public long GrowthBonus;
+
+    /// <summary>Pardon's own score: kernel badness plus the growth bonus. Compared within a tier.</summary>
+    public long Score;
+
+    public KillUnit Unit;
+
+    public ProcessRule? UnitRule;
+
+    public PardonGrant? Pardon;
+
+    public readonly bool KernelEligible => KernelIneligibility == KernelIneligibility.None;
+
+    public readonly bool Eligible => Exclusion == Exclusion.None;
+}

@@ -1,0 +1,150 @@
+// This file is part of Pardon, a userspace OOM killer for Linux.
+
+using System.Globalization;
+
+namespace Pardon.Core;
+
+/// <summary>Turns an evaluation into the sentences users read in `pardon rank`, `pardon explain` and kill events.</summary>
+public static class Explanation
+{
+    /// <summary>The short reasons list of the JSON contract: what moved this process's standing.</summary>
+    public static List<string> Reasons(in Evaluation e, OomScope scope, bool isKernelVictim, bool isVictim)
+    {
+        var reasons = new List<string>();
+        ProcessFacts p = e.Process;
+        if (isVictim)
+        {
+            reasons.Add("Pardon's victim: first in Pardon's order");
+        }
+
+        if (isKernelVictim)
+        {
+            reasons.Add("the kernel's victim: highest badness" + (scope.Kind == ScopeKind.Cgroup ? " in the cgroup" : ""));
+        }
+
+        switch (e.Exclusion)
+        {
+            case Exclusion.KernelIneligible:
+                reasons.Add("not eligible: " + Describe(e.KernelIneligibility));
+                return reasons;
+            case Exclusion.Self:
+                reasons.Add("never chosen: this is Pardon itself");
+                break;
+            case Exclusion.Pardoned:
+                reasons.Add(DescribePardon(e.Pardon!, scope));
+                break;
+        }
+
+        if (p.OomScoreAdj != 0)
+        {
+            long adjPages = p.OomScoreAdj * (long)((ulong)scope.TotalPages / 1000UL);
+            reasons.Add(string.Create(CultureInfo.InvariantCulture,
+                $"oom_score_adj {p.OomScoreAdj:+#;-#} moves the score by {Units.FormatPages(adjPages, scope.PageSize)}"));
+        }
+
+        if (e.GrowthPages > 0)
+        {
+            reasons.Add(string.Create(CultureInfo.InvariantCulture,
+                $"grew {Units.FormatPages(e.GrowthPages, scope.PageSize)} in the last {Units.FormatDuration(e.GrowthAgeMs)} (+{e.GrowthBonus} to the score)"));
+        }
+
+        if (e.TierRule is { } rule)
+        {
+            reasons.Add(e.Tier == Tier.Protected
+                ? $"protected by {rule.Source} ({rule.Describe()}): chosen only when nothing else is left"
+                : $"preferred by {rule.Source} ({rule.Describe()}): chosen before ordinary processes");
+        }
+
+        if (e.Unit != KillUnit.Process && e.UnitRule is { } unitRule)
+        {
+            reasons.Add($"kill unit {Describe(e.Unit)} (from {unitRule.Source})");
+        }
+
+        return reasons;
+    }
+
+    public static string Describe(KernelIneligibility why) => why switch
+    {
+        KernelIneligibility.Init => "pid 1 (init) is never killed",
+        KernelIneligibility.KernelThread => "kernel thread",
+        KernelIneligibility.NoMm => "no memory of its own (a zombie, or exiting)",
+        KernelIneligibility.OomScoreAdjMin => "oom_score_adj -1000 (OOM-disabled)",
+        KernelIneligibility.InVfork => "a vfork child sharing its parent's memory",
+        _ => "eligible",
+    };
+
+    public static string Describe(KillUnit unit) => unit switch
+    {
+        KillUnit.ProcessGroup => "process_group",
+        KillUnit.Cgroup => "cgroup",
+        _ => "process",
+    };
+
+    public static string Describe(Tier tier) => tier switch
+    {
+        Tier.Protected => "protected",
+        Tier.Preferred => "preferred",
+        _ => "normal",
+    };
+
+    public static string DescribePardon(PardonGrant g, OomScope scope)
+    {
+        string text = $"pardoned ({g.Rule}, asked by uid {g.RequestedByUid}";
+        if (g.MaxRssKiB > 0)
+        {
+            text += ", ceiling " + Units.FormatKiB(g.MaxRssKiB);
+        }
+
+        if (g.ExpiresAtUnixMs is long expires)
+        {
+            text += ", until " + DateTimeOffset.FromUnixTimeMilliseconds(expires).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        }
+
+        if (!string.IsNullOrEmpty(g.Reason))
+        {
+            text += ": " + g.Reason;
+        }
+
+        _ = scope;
+        return text + ")";
+    }
+
+    /// <summary>The long form for `pardon explain`: every term of both scores, with the arithmetic.</summary>
+    public static List<string> Breakdown(in Evaluation e, OomScope scope)
+    {
+        var lines = new List<string>();
+        ProcessFacts p = e.Process;
+        long kibPerPage = scope.PageSize / 1024;
+        long ptPages = p.PgTablesBytes / scope.PageSize;
+        long unit = (long)((ulong)scope.TotalPages / 1000UL);
+        lines.Add(string.Create(CultureInfo.InvariantCulture,
+            $"scope: {(scope.Kind == ScopeKind.System ? "system" : "cgroup " + scope.Path)}, totalpages {scope.TotalPages} ({Units.FormatPages(scope.TotalPages, scope.PageSize)}), page size {scope.PageSize}"));
+        if (!e.KernelEligible)
+        {
+            lines.Add("kernel: not eligible — " + Describe(e.KernelIneligibility) + "; /proc/PID/oom_score reads 0");
+        }
+        else
+        {
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"rss: {p.RssPages} pages ({Units.FormatPages(p.RssPages, scope.PageSize)}) = anon {p.RssAnonPages} + file {p.RssFilePages} + shmem {p.RssShmemPages}"));
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"swap entries: {p.SwapPages} pages ({p.SwapPages * kibPerPage} KiB)"));
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"page tables: {p.PgTablesBytes} bytes = {ptPages} pages"));
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"oom_score_adj: {p.OomScoreAdj} × (totalpages / 1000 = {unit}) = {p.OomScoreAdj * unit} pages"));
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"kernel badness: {p.RssPages} + {p.SwapPages} + {ptPages} + {p.OomScoreAdj * unit} = {e.KernelBadness}"));
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"oom_score: (1000 + badness × 1000 / system totalpages {scope.SystemTotalPages}) × 2 / 3 = {e.OomScore} (badness against the system's totalpages)"));
+        }
+
+        if (e.KernelEligible)
+        {
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"growth: {e.GrowthPages} pages within the window → +{e.GrowthBonus}; Pardon score {e.Score}"));
+            lines.Add("tier: " + Describe(e.Tier) + (e.TierRule is { } r ? $" ({r.Source}: {r.Describe()})" : ""));
+            lines.Add("kill unit: " + Describe(e.Unit) + (e.UnitRule is { } u ? $" ({u.Source})" : ""));
+        }
+
+        return lines;
+    }
+}

@@ -1,0 +1,122 @@
+// This file is part of Pardon, a userspace OOM killer for Linux.
+
+namespace Pardon.Core;
+
+/// <summary>
+/// The kernel's OOM arithmetic, reproduced exactly (mm/oom_kill.c oom_badness(), select_bad_process(),
+/// fs/proc/base.c proc_oom_score()). Every figure is in pages and uses C's signed 64-bit arithmetic,
+/// which truncates toward zero like C#'s.
+/// </summary>
+public static class KernelOom
+{
+    /// <summary>OOM_SCORE_ADJ_MIN (include/uapi/linux/oom.h): the process is never chosen.</summary>
+    public const short OomScoreAdjMin = -1000;
+
+    public const short OomScoreAdjMax = 1000;
+
+    /// <summary>oom_badness() returns LONG_MIN for a task the OOM killer must not consider.</summary>
+    public const long Ineligible = long.MinValue;
+
+    /// <summary>
+    /// Why the kernel would not consider a process, or <see cref="KernelIneligibility.None"/>.
+    /// Mirrors the early returns of oom_badness() and oom_unkillable_task().
+    /// </summary>
+    public static KernelIneligibility GetIneligibility(ProcessFacts p)
+    {
+        // oom_unkillable_task(): is_global_init(p) || (p->flags & PF_KTHREAD)
+        if (p.Pid == 1)
+        {
+            return KernelIneligibility.Init;
+        }
+
+        if (p.IsKernelThread)
+        {
+            return KernelIneligibility.KernelThread;
+        }
+
+        // find_lock_task_mm() == NULL: a zombie or a task past exit_mm() has nothing to free.
+        if (!p.HasMm)
+        {
+            return KernelIneligibility.NoMm;
+        }
+
+        // "Do not even consider tasks which are explicitly marked oom unkillable or have been already
+        // oom reaped or are in the middle of vfork" (oom_badness()).
+        if (p.OomScoreAdj == OomScoreAdjMin)
+        {
+            return KernelIneligibility.OomScoreAdjMin;
+        }
+
+        if (p.InVfork)
+        {
+            return KernelIneligibility.InVfork;
+        }
+
+        return KernelIneligibility.None;
+    }
+
+    /// <summary>
+    /// oom_badness(): rss + swap entries + page tables, plus oom_score_adj in thousandths of
+    /// <paramref name="totalPages"/>. Returns <see cref="Ineligible"/> for a task the kernel skips.
+    /// </summary>
+    public static long Badness(ProcessFacts p, long totalPages, long pageSize)
+    {
+        if (GetIneligibility(p) != KernelIneligibility.None)
+        {
+            return Ineligible;
+        }
+
+        return Badness(p.RssPages, p.SwapPages, p.PgTablesBytes, p.OomScoreAdj, totalPages, pageSize);
+    }
+
+    /// <summary>The arithmetic of oom_badness() for an eligible task.</summary>
+    public static long Badness(long rssPages, long swapPages, long pgTablesBytes, short oomScoreAdj, long totalPages, long pageSize)
+    {
+        // points = get_mm_rss(p->mm) + get_mm_counter(p->mm, MM_SWAPENTS) + mm_pgtables_bytes(p->mm) / PAGE_SIZE;
+        long points = rssPages + swapPages + (pgTablesBytes / pageSize);
+
+        // adj *= totalpages / 1000; points += adj;  — the division is unsigned and happens first.
+        long adj = oomScoreAdj;
+        adj *= (long)((ulong)totalPages / 1000UL);
+        return points + adj;
+    }
+
+    /// <summary>
+    /// proc_oom_score(): what /proc/PID/oom_score shows, always against the system's totalpages
+    /// (totalram_pages() + total_swap_pages), even for tasks in a memory cgroup. 0 when ineligible.
+    /// </summary>
+    public static long OomScore(long badnessAgainstSystem, long systemTotalPages)
+    {
+        if (badnessAgainstSystem == Ineligible || systemTotalPages <= 0)
+        {
+            return 0;
+        }
+
+        // points = (1000 + badness * 1000 / (long)totalpages) * 2 / 3;  (range 0..2000 since 5.9)
+        return (1000 + (badnessAgainstSystem * 1000 / systemTotalPages)) * 2 / 3;
+    }
+
+    /// <summary>
+    /// select_bad_process() over <paramref name="badness"/> given in the kernel's iteration order: the
+    /// highest badness wins, and on a tie the one met later wins, because oom_evaluate_task() only skips
+    /// "points &lt; chosen_points". Returns the index of the victim, or -1 when nobody is eligible.
+    /// </summary>
+    public static int SelectVictim(ReadOnlySpan<long> badness)
+    {
+        int chosen = -1;
+        long chosenPoints = long.MinValue;
+        for (int i = 0; i < badness.Length; i++)
+        {
+            long points = badness[i];
+            if (points == Ineligible || points < chosenPoints)
+            {
+                continue;
+            }
+
+            chosen = i;
+            chosenPoints = points;
+        }
+
+        return chosen;
+    }
+}

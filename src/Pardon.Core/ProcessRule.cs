@@ -1,0 +1,90 @@
+// This file is part of Pardon, a userspace OOM killer for Linux.
+
+using System.IO.Enumeration;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Pardon.Core;
+
+/// <summary>
+/// A match on a process: every criterion given must hold. Executable and cgroup are globs ('*' and '?',
+/// where '*' also crosses '/'), command line and name are regular expressions (searched, not anchored),
+/// user is a uid (names are resolved when the configuration is loaded).
+/// </summary>
+public sealed class ProcessRule
+{
+    /// <summary>Where the rule came from, for explanations: "protect[0]", "prefer[2]".</summary>
+    public required string Source { get; init; }
+
+    public string? Exe { get; init; }
+
+    public Regex? Cmdline { get; init; }
+
+    public Regex? Comm { get; init; }
+
+    public uint? Uid { get; init; }
+
+    /// <summary>The user as written in the configuration (a name or a number), for explanations.</summary>
+    public string? User { get; init; }
+
+    public string? Cgroup { get; init; }
+
+    /// <summary>The kill unit for processes this rule matches, or null to leave it unchanged.</summary>
+    public KillUnit? Unit { get; init; }
+
+    public bool Matches(ProcessFacts p)
+    {
+        if (Exe is not null && (p.Exe is null || !FileSystemName.MatchesSimpleExpression(Exe, StripDeleted(p.Exe), ignoreCase: false)))
+        {
+            return false;
+        }
+
+        if (Uid is uint uid && p.Uid != uid)
+        {
+            return false;
+        }
+
+        if (Cgroup is not null && (p.Cgroup is null || !FileSystemName.MatchesSimpleExpression(Cgroup, p.Cgroup, ignoreCase: false)))
+        {
+            return false;
+        }
+
+        if (Comm is not null && !Comm.IsMatch(p.Comm))
+        {
+            return false;
+        }
+
+        return Cmdline is null || Cmdline.IsMatch(p.Cmdline);
+    }
+
+    /// <summary>"exe /usr/bin/i3lock, user 1000".</summary>
+    public string Describe()
+    {
+        var sb = new StringBuilder();
+        Append(sb, "exe", Exe);
+        Append(sb, "cmdline ~", Cmdline is null ? null : $"/{Cmdline}/");
+        Append(sb, "comm ~", Comm is null ? null : $"/{Comm}/");
+        Append(sb, "user", User ?? Uid?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Append(sb, "cgroup", Cgroup);
+        return sb.Length == 0 ? "any process" : sb.ToString();
+
+        static void Append(StringBuilder sb, string key, string? value)
+        {
+            if (value is null)
+            {
+                return;
+            }
+
+            if (sb.Length > 0)
+            {
+                sb.Append(", ");
+            }
+
+            sb.Append(key).Append(' ').Append(value);
+        }
+    }
+
+    /// <summary>/proc/PID/exe of a replaced or deleted binary ends in " (deleted)" (d_path()); match the path itself.</summary>
+    internal static string StripDeleted(string exe)
+        => exe.EndsWith(" (deleted)", StringComparison.Ordinal) ? exe[..^" (deleted)".Length] : exe;
+}

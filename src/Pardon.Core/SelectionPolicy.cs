@@ -1,0 +1,30 @@
+// This file is part of Pardon, a userspace OOM killer for Linux.
+
+namespace Pardon.Core;
+
+/// <summary>The part of the configuration that decides who dies: rules and the weight of recent growth.</summary>
+public sealed class SelectionPolicy
+{
+    public static SelectionPolicy Default { get; } = new();
+
+    /// <summary>Never chosen while any other candidate remains.</summary>
+    public IReadOnlyList<ProcessRule> Protect { get; init; } = [];
+
+    /// <summary>Chosen before any ordinary candidate.</summary>
+    public IReadOnlyList<ProcessRule> Prefer { get; init; } = [];
+
+    /// <summary>Rules that only set the kill unit.</summary>
+    public IReadOnlyList<ProcessRule> Units { get; init; } = [];
+
+    /// <summary>The window over which growth is measured.</summary>
+    public long GrowthWindowMs { get; init; } = 30_000;
+
+    /// <summary>
+    /// Each page gained within the window adds this many pages to the score, so a process allocating now
+    /// outranks a larger one that has been stable. 0 turns growth off.
+    /// </summary>
+    public double GrowthWeight { get; init; } = 3.0;
+
+    /// <summary>The pid Pardon never chooses: the daemon itself.</summary>
+    public int SelfPid { get; init; }
+}

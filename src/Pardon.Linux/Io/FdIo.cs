@@ -1,0 +1,191 @@
+// This file is part of Pardon, a userspace OOM killer for Linux.
+
+using System.Runtime.InteropServices;
+
+namespace Pardon.Linux.Io;
+
+/// <summary>
+/// Allocation-free file access by descriptor and by path relative to a directory descriptor. Every method
+/// returns a negative errno instead of throwing: in procfs a failure usually means the process exited
+/// between two reads, which the caller handles by skipping it.
+/// </summary>
+internal static unsafe class FdIo
+{
+    /// <summary>Longest relative path the helpers accept ("4194304/task/4194304/status" and cgroup names fit).</summary>
+    public const int MaxPath = 512;
+
+    /// <summary>Opens <paramref name="path"/> (UTF-8, not NUL-terminated) relative to <paramref name="dirfd"/>.</summary>
+    public static int OpenAt(int dirfd, ReadOnlySpan<byte> path, int flags)
+    {
+        if (path.Length >= MaxPath)
+        {
+            return -Interop.Errno.EINVAL;
+        }
+
+        Span<byte> z = stackalloc byte[path.Length + 1];
+        path.CopyTo(z);
+        z[path.Length] = 0;
+        fixed (byte* p = z)
+        {
+            while (true)
+            {
+                int fd = Interop.Libc.OpenAt(dirfd, p, flags | Interop.Libc.O_CLOEXEC, 0);
+                if (fd >= 0)
+                {
+                    return fd;
+                }
+
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno != Interop.Errno.EINTR)
+                {
+                    return -errno;
+                }
+            }
+        }
+    }
+
+    /// <summary>Opens a path given as a string (configuration time, not the monitor loop).</summary>
+    public static SafeFdHandle OpenOrThrow(string path, int flags)
+    {
+        int fd = OpenAt(Interop.Libc.AT_FDCWD, System.Text.Encoding.UTF8.GetBytes(path), flags);
+        if (fd < 0)
+        {
+            throw new LinuxException($"open {path}", -fd);
+        }
+
+        return new SafeFdHandle(fd);
+    }
+
+    /// <summary>Opens a path given as a string; a negative errno on failure.</summary>
+    public static int Open(string path, int flags)
+        => OpenAt(Interop.Libc.AT_FDCWD, System.Text.Encoding.UTF8.GetBytes(path), flags);
+
+    /// <summary>
+    /// Reads a whole file from offset 0 with pread(2) into <paramref name="buffer"/>. Returns the length,
+    /// or a negative errno. procfs and cgroupfs regenerate the text on a read at offset 0, so one open
+    /// descriptor serves every later reading. A result equal to the buffer's length means it was too small.
+    /// </summary>
+    public static int PReadAll(int fd, Span<byte> buffer)
+    {
+        int total = 0;
+        fixed (byte* p = buffer)
+        {
+            while (total < buffer.Length)
+            {
+                nint n = Interop.Libc.PRead(fd, p + total, (nuint)(buffer.Length - total), total);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                if (n < 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    if (errno == Interop.Errno.EINTR)
+                    {
+                        continue;
+                    }
+
+                    return -errno;
+                }
+
+                total += (int)n;
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>Reads a file held open by a handle (see <see cref="PReadAll(int, Span{byte})"/>).</summary>
+    public static int PReadAll(SafeFdHandle handle, Span<byte> buffer)
+    {
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            return PReadAll(handle.Fd, buffer);
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>open + read + close. Returns the length read or a negative errno.</summary>
+    public static int ReadFileAt(int dirfd, ReadOnlySpan<byte> path, Span<byte> buffer)
+    {
+        int fd = OpenAt(dirfd, path, Interop.Libc.O_RDONLY);
+        if (fd < 0)
+        {
+            return fd;
+        }
+
+        try
+        {
+            return PReadAll(fd, buffer);
+        }
+        finally
+        {
+            Interop.Libc.Close(fd);
+        }
+    }
+
+    /// <summary>readlinkat(2) into <paramref name="buffer"/>; the length or a negative errno.</summary>
+    public static int ReadLinkAt(int dirfd, ReadOnlySpan<byte> path, Span<byte> buffer)
+    {
+        Span<byte> z = stackalloc byte[path.Length + 1];
+        path.CopyTo(z);
+        z[path.Length] = 0;
+        fixed (byte* p = z)
+        fixed (byte* b = buffer)
+        {
+            nint n = Interop.Libc.ReadLinkAt(dirfd, p, b, (nuint)buffer.Length);
+            return n >= 0 ? (int)n : -Marshal.GetLastPInvokeError();
+        }
+    }
+
+    /// <summary>statx(2) of <paramref name="path"/> relative to <paramref name="dirfd"/>, following symlinks.</summary>
+    public static int StatAt(int dirfd, ReadOnlySpan<byte> path, out Interop.Libc.Statx result)
+    {
+        Span<byte> z = stackalloc byte[path.Length + 1];
+        path.CopyTo(z);
+        z[path.Length] = 0;
+        Interop.Libc.Statx sx;
+        fixed (byte* p = z)
+        {
+            int rc = Interop.Libc.StatX(dirfd, p, 0, Interop.Libc.STATX_BASIC_STATS, &sx);
+            result = sx;
+            return rc == 0 ? 0 : -Marshal.GetLastPInvokeError();
+        }
+    }
+
+    /// <summary>Writes all of <paramref name="data"/>; 0 or a negative errno.</summary>
+    public static int Write(int fd, ReadOnlySpan<byte> data)
+    {
+        fixed (byte* p = data)
+        {
+            int done = 0;
+            while (done < data.Length)
+            {
+                nint n = Interop.Libc.Write(fd, p + done, (nuint)(data.Length - done));
+                if (n < 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    if (errno == Interop.Errno.EINTR)
+                    {
+                        continue;
+                    }
+
+                    return -errno;
+                }
+
+                done += (int)n;
+            }
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,109 @@
+/* This file is part of Pardon, a userspace OOM killer for Linux.
+ *
+ * memhog: allocates and touches anonymous memory for Pardon's end-to-end tests, which run it inside
+ * memory cgroups with small limits. Written in C so that its own footprint (about 1 MiB) does not
+ * blur the sizes the tests set up.
+ *
+ *   memhog [--mib N] [--rate MIB_PER_S] [--step-mib N] [--adj N] [--ignore-term] [--delay-ms N]
+ *
+ *   --mib N          allocate N MiB in total (0: keep allocating until killed)
+ *   --rate R         allocate at R MiB/s (0: as fast as possible)
+ *   --step-mib N     allocation step (default 1 MiB)
+ *   --adj N          write N to /proc/self/oom_score_adj first
+ *   --ignore-term    ignore SIGTERM (only SIGKILL ends it)
+ *   --delay-ms N     wait N ms (after printing "started") before allocating
+ *
+ * Prints "started PID" when running and "ready PID" once the target is reached, then sleeps forever.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void sleep_s(double s)
+{
+    if (s <= 0)
+        return;
+    struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+int main(int argc, char **argv)
+{
+    long mib = 0, step = 1, delay_ms = 0;
+    double rate = 0;
+    int ignore_term = 0, have_adj = 0, adj = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--mib") && i + 1 < argc)
+            mib = atol(argv[++i]);
+        else if (!strcmp(argv[i], "--rate") && i + 1 < argc)
+            rate = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--step-mib") && i + 1 < argc)
+            step = atol(argv[++i]);
+        else if (!strcmp(argv[i], "--adj") && i + 1 < argc) {
+            adj = atoi(argv[++i]);
+            have_adj = 1;
+        } else if (!strcmp(argv[i], "--ignore-term"))
+            ignore_term = 1;
+        else if (!strcmp(argv[i], "--delay-ms") && i + 1 < argc)
+            delay_ms = atol(argv[++i]);
+        else {
+            fprintf(stderr, "memhog: unknown argument %s\n", argv[i]);
+            return 2;
+        }
+    }
+    if (step < 1)
+        step = 1;
+
+    if (have_adj) {
+        int fd = open("/proc/self/oom_score_adj", O_WRONLY);
+        char buf[16];
+        int n = snprintf(buf, sizeof buf, "%d", adj);
+        if (fd < 0 || write(fd, buf, n) != n) {
+            fprintf(stderr, "memhog: cannot set oom_score_adj %d: %s\n", adj, strerror(errno));
+            return 3;
+        }
+        close(fd);
+    }
+    if (ignore_term)
+        signal(SIGTERM, SIG_IGN);
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    printf("started %d\n", (int)getpid());
+    sleep_s(delay_ms / 1000.0);
+
+    size_t chunk = (size_t)step << 20;
+    long done = 0;
+    double t0 = now_s();
+    while (mib == 0 || done < mib) {
+        char *p = mmap(NULL, chunk, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) {
+            fprintf(stderr, "memhog: mmap: %s\n", strerror(errno));
+            sleep_s(0.01);
+            continue;
+        }
+        /* Touch every page with a non-zero byte so each one is really charged. */
+        for (size_t off = 0; off < chunk; off += 4096)
+            p[off] = 1;
+        done += step;
+        if (rate > 0)
+            sleep_s(t0 + done / rate - now_s());
+    }
+    printf("ready %d\n", (int)getpid());
+    for (;;)
+        pause();
+}
