@@ -17,8 +17,14 @@ public static class PardonCli
             "Pardon: a userspace OOM killer. It acts before the kernel's OOM killer, picks its victim with context, " +
             "explains every choice, predicts exactly what the kernel would do, and lets critical processes ask for a pardon.")
         {
+            DaemonCommand.Create(output, error),
             RankCommand.Create(output, error),
             ExplainCommand.Create(output, error),
+            RequestCommand.Create(output, error),
+            ReleaseCommand.Create(output, error),
+            RunCommand.Create(output, error),
+            ListCommand.Create(output, error),
+            StatusCommand.Create(output, error),
         };
         return root;
     }
@@ -27,7 +33,27 @@ public static class PardonCli
     {
         RootCommand root = CreateRootCommand(output, error);
         ParseResult parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && !WantsHelp(args))
+        {
+            // Usage errors exit with 2 (the contract), one line each, and point at --help rather than printing it all.
+            foreach (System.CommandLine.Parsing.ParseError e in parse.Errors)
+            {
+                error.WriteLine("pardon: " + e.Message);
+            }
+
+            string command = parse.CommandResult.Command is RootCommand ? "pardon" : "pardon " + parse.CommandResult.Command.Name;
+            error.WriteLine($"Try '{command} --help'.");
+            return (int)ExitCode.Usage;
+        }
+
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        if (parse.CommandResult.Command.Name == RunCommand.Name)
+        {
+            // `pardon run` handles SIGTERM/SIGINT itself (passes them on, then exits with its command's status);
+            // System.CommandLine's handler would instead exit 143/130 two seconds later, orphaning the command.
+            config.ProcessTerminationTimeout = null;
+        }
+
         try
         {
             return await parse.InvokeAsync(config, cancellationToken);
@@ -38,6 +64,8 @@ public static class PardonCli
             return (int)code;
         }
     }
+
+    private static bool WantsHelp(string[] args) => args.Any(a => a is "-h" or "--help" or "-?");
 
     /// <summary>The anticipated failures, each with its exit code; anything else is a bug and keeps its stack trace.</summary>
     private static (ExitCode, string)? Describe(Exception ex) => ex switch

@@ -126,7 +126,7 @@ public static class Explanation
         else
         {
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"rss: {p.RssPages} pages ({Units.FormatPages(p.RssPages, scope.PageSize)}) = anon {p.RssAnonPages} + file {p.RssFilePages} + shmem {p.RssShmemPages}"));
+                $"rss: {p.RssPages} pages ({Units.FormatPages(p.RssPages, scope.PageSize)}) = anon {p.RssAnonPages} + file {p.RssFilePages} + shmem {p.RssShmemPages}{(p.RssPages != p.RssAnonPages + p.RssFilePages + p.RssShmemPages ? " (precise, from status; the OOM killer reads the per-CPU counters' approximate total, as /proc/PID/stat does)" : "")}"));
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"swap entries: {p.SwapPages} pages ({p.SwapPages * kibPerPage} KiB)"));
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"page tables: {p.PgTablesBytes} bytes = {ptPages} pages"));
             lines.Add(string.Create(CultureInfo.InvariantCulture,

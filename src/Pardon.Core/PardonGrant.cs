@@ -33,6 +33,9 @@ public sealed record PardonGrant
     /// <summary>The executable as verified when granted.</summary>
     public string? Exe { get; init; }
 
+    /// <summary>The process's name (comm) when granted, for lists and events.</summary>
+    public string Comm { get; init; } = "";
+
     public FileIdentity ExeIdentity { get; init; }
 
     public required uint OwnerUid { get; init; }

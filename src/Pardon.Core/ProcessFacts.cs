@@ -70,7 +70,17 @@ public sealed class ProcessFacts
     /// <summary>Memory growth history kept across scans; see <see cref="GrowthHistory"/>.</summary>
     public GrowthHistory Growth;
 
-    public long RssPages => RssAnonPages + RssFilePages + RssShmemPages;
+    /// <summary>
+    /// get_mm_rss(mm) exactly as the OOM killer reads it, or null when unknown (then the sum of the three
+    /// counters above stands in). oom_badness() and /proc/PID/stat's rss field read the mm's per-CPU counters
+    /// without summing them (percpu_counter_read_positive()), while status and statm print the precise sums
+    /// (since "mm: fix the inaccurate memory statistics issue for users", Linux ~6.16): the two differ by up to
+    /// the per-CPU batch × CPUs pages, enough to move oom_score across a rounding step. Measured against the
+    /// live kernel in the end-to-end tests.
+    /// </summary>
+    public long? KernelRssPages { get; set; }
+
+    public long RssPages => KernelRssPages ?? (RssAnonPages + RssFilePages + RssShmemPages);
 
     public override string ToString() => $"{Pid} ({Comm})";
 }

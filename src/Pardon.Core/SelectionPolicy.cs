@@ -27,4 +27,10 @@ public sealed class SelectionPolicy
 
     /// <summary>The pid Pardon never chooses: the daemon itself.</summary>
     public int SelfPid { get; init; }
+
+    /// <summary>
+    /// A second pid left out the same way: the short-lived `pardon rank`/`explain` process that computes a
+    /// prediction on the daemon's behalf (it will be gone before any shortage). 0 for none.
+    /// </summary>
+    public int ObserverPid { get; init; }
 }

@@ -70,7 +70,7 @@ public sealed class VictimSelector
             }
 
             e.Unit = KillUnit.Process;
-            if (FirstWithUnit(p) is { } unitRule)
+            if (FirstWithUnit(p, e.TierRule) is { } unitRule)
             {
                 e.Unit = unitRule.Unit!.Value;
                 e.UnitRule = unitRule;
@@ -78,7 +78,7 @@ public sealed class VictimSelector
 
             e.Pardon = e.KernelEligible ? pardons?.Find(p) : null;
             e.Exclusion = !e.KernelEligible ? Exclusion.KernelIneligible
-                : p.Pid == _policy.SelfPid ? Exclusion.Self
+                : p.Pid == _policy.SelfPid || (p.Pid == _policy.ObserverPid && p.Pid != 0) ? Exclusion.Self
                 : e.Pardon is not null ? Exclusion.Pardoned
                 : Exclusion.None;
             e.Score = e.KernelEligible ? e.KernelBadness + e.GrowthBonus : KernelOom.Ineligible;
@@ -96,7 +96,8 @@ public sealed class VictimSelector
     /// <summary>Pardon's order: positive when <paramref name="a"/> should die before <paramref name="b"/>.</summary>
     public static int Compare(in Evaluation a, in Evaluation b)
     {
-        int c = a.Tier.CompareTo(b.Tier);
+        // Compared as ints: Enum.CompareTo(object) boxes both sides, and this runs for every candidate of every ranking.
+        int c = ((int)a.Tier).CompareTo((int)b.Tier);
         if (c != 0)
         {
             return c;
@@ -131,17 +132,21 @@ public sealed class VictimSelector
         return null;
     }
 
-    private ProcessRule? FirstWithUnit(ProcessFacts p)
+    private ProcessRule? FirstWithUnit(ProcessFacts p, ProcessRule? tierRule)
     {
-        // Precedence: the rule that set the tier, then the unit-only rules.
-        foreach (IReadOnlyList<ProcessRule> list in (ReadOnlySpan<IReadOnlyList<ProcessRule>>)[_policy.Protect, _policy.Prefer, _policy.Units])
+        // Precedence: the rule that set the tier, then the unit-only rules. A protect or prefer rule that
+        // also matches but did not set the tier (a prefer rule on a protected process) has no say.
+        if (tierRule?.Unit is not null)
         {
-            for (int i = 0; i < list.Count; i++)
+            return tierRule;
+        }
+
+        IReadOnlyList<ProcessRule> list = _policy.Units;
+        for (int i = 0; i < list.Count; i++)
+        {
+            if (list[i].Unit is not null && list[i].Matches(p))
             {
-                if (list[i].Unit is not null && list[i].Matches(p))
-                {
-                    return list[i];
-                }
+                return list[i];
             }
         }
 

@@ -46,6 +46,14 @@ public sealed class ScopeMonitor : IDisposable
         return Ranking;
     }
 
+    /// <summary>Evaluates an arbitrary list of processes in this scope (the start-up warm-up).</summary>
+    public Ranking Rank(long nowMs, IPardonView? pardons, ReadOnlySpan<ProcessFacts> processes)
+    {
+        OomScope scope = Scope.ComputeOomScope();
+        _selector.Rank(scope, processes, nowMs, pardons, Ranking, Clock.ClockTicksPerSecond);
+        return Ranking;
+    }
+
     /// <summary>Scan and rank in one go, as the one-shot commands do.</summary>
     public Ranking ScanAndRank(IPardonView? pardons)
     {

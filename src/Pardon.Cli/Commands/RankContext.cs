@@ -35,7 +35,7 @@ internal sealed class RankContext : IDisposable
         DaemonView daemon = DaemonView.TryConnect(socket ?? config.Socket);
         int selfPid = daemon.DaemonPid ?? Environment.ProcessId;
         ResolvedScope scope = ResolvedScope.Create(cgroup);
-        return new RankContext(new ScopeMonitor(scope, config.ToPolicy(selfPid)), daemon.Pardons, daemon.Note);
+        return new RankContext(new ScopeMonitor(scope, config.ToPolicy(selfPid, Environment.ProcessId)), daemon.Pardons, daemon.Note);
     }
 
     public void Dispose() => Monitor.Dispose();

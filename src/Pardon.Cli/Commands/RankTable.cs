@@ -126,7 +126,7 @@ internal static class RankTable
 
             if (!p.Eligible && !p.Pardoned)
             {
-                notes.Add("Pardon itself");
+                notes.Add("Pardon itself (never chosen)");
             }
         }
 

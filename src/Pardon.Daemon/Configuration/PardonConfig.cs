@@ -68,7 +68,7 @@ public sealed class PardonConfig
     public string? MetricsTextfile { get; set; }
 
     /// <summary>The selection policy these settings describe.</summary>
-    public SelectionPolicy ToPolicy(int selfPid) => new()
+    public SelectionPolicy ToPolicy(int selfPid, int observerPid = 0) => new()
     {
         Protect = Protect.Select(r => r.Rule).ToArray(),
         Prefer = Prefer.Select(r => r.Rule).ToArray(),
@@ -76,5 +76,6 @@ public sealed class PardonConfig
         GrowthWeight = GrowthWeight,
         GrowthWindowMs = (long)GrowthWindow.TotalMilliseconds,
         SelfPid = selfPid,
+        ObserverPid = observerPid,
     };
 }

@@ -89,6 +89,14 @@ public sealed class DaemonEvent
     [JsonPropertyName("latency_ms")]
     public double? LatencyMs { get; init; }
 
+    /// <summary>kill: milliseconds from the level being seen crossed to the signal being sent (Pardon's own reaction).</summary>
+    [JsonPropertyName("decision_ms")]
+    public double? DecisionMs { get; set; }
+
+    /// <summary>victim_exited: milliseconds from the first signal to the exit (the kernel tearing the process down).</summary>
+    [JsonPropertyName("teardown_ms")]
+    public double? TeardownMs { get; init; }
+
     [JsonPropertyName("escalated")]
     public bool? Escalated { get; init; }
 

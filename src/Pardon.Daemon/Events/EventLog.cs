@@ -9,13 +9,17 @@ namespace Pardon.Daemon.Events;
 /// <summary>
 /// Writes each event as one JSON line to the --events file (appended, flushed per event so nothing is lost
 /// if the daemon is killed) and a readable line to the log (stderr, which systemd sends to the journal).
+/// Writing happens on a thread of its own: the monitor only stamps and queues an event, so a disk stalled
+/// by the very memory shortage being handled can never delay a kill or the wait for a victim's exit.
 /// </summary>
 public sealed class EventLog : IEventSink, IDisposable
 {
-    private readonly object _gate = new();
+    private readonly Queue<DaemonEvent> _queue = new();
     private readonly StreamWriter? _file;
     private readonly TextWriter? _log;
     private readonly bool _jsonToLog;
+    private readonly Thread _writer;
+    private bool _closing;
 
     /// <param name="path">The JSON-lines file, or null.</param>
     /// <param name="log">Where readable lines go (stderr), or null.</param>
@@ -36,8 +40,11 @@ public sealed class EventLog : IEventSink, IDisposable
 
         _log = log;
         _jsonToLog = jsonToLog;
+        _writer = new Thread(WriteLoop) { Name = "pardon-events", IsBackground = true };
+        _writer.Start();
     }
 
+    /// <summary>Stamps the event now and queues it; returns at once.</summary>
     public void Emit(DaemonEvent e)
     {
         if (e.Ts.Length == 0)
@@ -45,15 +52,69 @@ public sealed class EventLog : IEventSink, IDisposable
             e.Ts = FormatTimestamp(DateTimeOffset.UtcNow);
         }
 
-        string json = JsonSerializer.Serialize(e, EventJsonContext.Default.DaemonEvent);
-        lock (_gate)
+        lock (_queue)
         {
+            _queue.Enqueue(e);
+            System.Threading.Monitor.Pulse(_queue);
+        }
+    }
+
+    /// <summary>Waits until every event queued so far has been written.</summary>
+    public void Flush()
+    {
+        lock (_queue)
+        {
+            while (_queue.Count > 0)
+            {
+                System.Threading.Monitor.Wait(_queue, 100);
+            }
+        }
+    }
+
+    private void WriteLoop()
+    {
+        while (true)
+        {
+            DaemonEvent e;
+            lock (_queue)
+            {
+                while (_queue.Count == 0)
+                {
+                    if (_closing)
+                    {
+                        return;
+                    }
+
+                    System.Threading.Monitor.Wait(_queue);
+                }
+
+                e = _queue.Peek();
+            }
+
+            Write(e);
+            lock (_queue)
+            {
+                _queue.Dequeue();
+                System.Threading.Monitor.PulseAll(_queue);
+            }
+        }
+    }
+
+    private void Write(DaemonEvent e)
+    {
+        try
+        {
+            string json = JsonSerializer.Serialize(e, EventJsonContext.Default.DaemonEvent);
             _file?.WriteLine(json);
             if (_log is not null)
             {
                 _log.WriteLine(_jsonToLog ? json : $"pardon: {e.Event}: {e.Message}");
                 _log.Flush();
             }
+        }
+        catch (IOException)
+        {
+            // A full disk or a closed stderr must not take the daemon down; the event is lost, the kill is not.
         }
     }
 
@@ -63,9 +124,13 @@ public sealed class EventLog : IEventSink, IDisposable
 
     public void Dispose()
     {
-        lock (_gate)
+        lock (_queue)
         {
-            _file?.Dispose();
+            _closing = true;
+            System.Threading.Monitor.PulseAll(_queue);
         }
+
+        _writer.Join(TimeSpan.FromSeconds(5));
+        _file?.Dispose();
     }
 }

@@ -65,6 +65,8 @@ public sealed class CgroupDirectory
             bool isRoot = !File.Exists(System.IO.Path.Combine(path, "cgroup.type")) && !File.Exists(System.IO.Path.Combine(path, "memory.current"));
             throw new ScopeException(isRoot && File.Exists(System.IO.Path.Combine(path, "memory.stat"))
                 ? $"--cgroup {directory}: this is the root of the cgroup v2 hierarchy, which has no memory limit; leave out --cgroup to watch the whole system"
+                : isRoot
+                ? $"--cgroup {directory}: the root of a cgroup v2 hierarchy that has no memory controller (it is mounted as cgroup v1 here, or disabled); use the v1 memory hierarchy, e.g. /sys/fs/cgroup/memory/..."
                 : $"--cgroup {directory}: a cgroup v2 directory without the memory controller (enable it with \"+memory\" in the parent's cgroup.subtree_control)");
         }
         else

@@ -16,7 +16,7 @@ namespace Pardon.Linux.Cgroups;
 public sealed class CgroupPidSource : IPidSource
 {
     private const int MaxDepth = 32;
-    private readonly string _root;
+    private readonly byte[] _root; // UTF-8, encoded once: FdIo.Open(string) would allocate it on every walk
     private readonly DirectoryReader _reader = new();
     private byte[] _procs = new byte[64 * 1024];
     private readonly (ulong Inode, int NameStart, int NameLength)[][] _children = new (ulong, int, int)[MaxDepth][];
@@ -24,7 +24,7 @@ public sealed class CgroupPidSource : IPidSource
 
     public CgroupPidSource(string cgroupDirectory, CgroupVersion version)
     {
-        _root = cgroupDirectory;
+        _root = System.Text.Encoding.UTF8.GetBytes(cgroupDirectory);
         Version = version;
         for (int i = 0; i < MaxDepth; i++)
         {
@@ -40,7 +40,7 @@ public sealed class CgroupPidSource : IPidSource
     public bool Collect(PidList into)
     {
         into.Clear();
-        int rootFd = FdIo.Open(_root, Interop.Libc.O_RDONLY | Interop.Libc.O_DIRECTORY);
+        int rootFd = FdIo.OpenAt(Interop.Libc.AT_FDCWD, _root, Interop.Libc.O_RDONLY | Interop.Libc.O_DIRECTORY);
         if (rootFd < 0)
         {
             return false;

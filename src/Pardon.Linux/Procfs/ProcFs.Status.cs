@@ -42,7 +42,10 @@ internal static partial class ProcFs
             switch (key.Length)
             {
                 case 4 when key.SequenceEqual("Name"u8):
-                    result.Name = new Range(lineStart + valueStart, lineStart + lineLength);
+                    // "Name:\t%s": the name follows exactly one tab and may itself begin with spaces or tabs
+                    // (only '\n' and '\\' are escaped), so the whitespace skipping above must not apply.
+                    int nameStart = colon + 1 < line.Length && line[colon + 1] == (byte)'\t' ? colon + 2 : valueStart;
+                    result.Name = new Range(lineStart + nameStart, lineStart + lineLength);
                     sawName = true;
                     break;
                 case 5 when key.SequenceEqual("State"u8):

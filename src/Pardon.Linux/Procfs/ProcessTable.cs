@@ -44,8 +44,11 @@ public sealed class ProcessTable : IDisposable
     /// <summary>The processes of the last scan, in the kernel's iteration order for the scope.</summary>
     public ReadOnlySpan<ProcessFacts> Processes => _current.AsSpan(0, _count);
 
-    /// <summary>How many descriptors the table holds open (two per user-space process, one per kernel thread).</summary>
+    /// <summary>How many descriptors the table holds open (three per user-space process, two per kernel thread).</summary>
     public int OpenDescriptors { get; private set; }
+
+    /// <summary>Processes the last scan met for the first time or no longer found: zero in steady state.</summary>
+    public int LastScanChanges { get; private set; }
 
     /// <summary>Reads the scope's processes. <paramref name="nowMs"/> is on the boot clock (<see cref="Clock.BootTimeMs"/>).</summary>
     public int Scan(IPidSource source, PidList pids, long nowMs, long growthWindowMs)
@@ -56,6 +59,7 @@ public sealed class ProcessTable : IDisposable
         }
 
         int generation = ++_generation;
+        int discovered = 0;
         ReadOnlySpan<int> pidSpan = pids.Pids;
         ReadOnlySpan<int> groups = pids.Groups;
         if (_order.Length < pidSpan.Length)
@@ -80,11 +84,13 @@ public sealed class ProcessTable : IDisposable
                     // The process exited; its pid may already belong to a new one.
                     Drop(entry);
                     entry = Discover(pid);
+                    discovered++;
                 }
             }
             else
             {
                 entry = Discover(pid);
+                discovered++;
             }
 
             if (entry is null)
@@ -99,8 +105,9 @@ public sealed class ProcessTable : IDisposable
             _order[count++] = entry;
         }
 
-        RemoveStale(generation);
-        Array.Sort(_order, 0, count, source.OrderIsKernelOrder ? EntryOrder.ByPosition : EntryOrder.ByStartTime);
+        int dropped = RemoveStale(generation);
+        LastScanChanges = discovered + dropped;
+        _order.AsSpan(0, count).Sort(source.OrderIsKernelOrder ? EntryOrder.ByPositionComparison : EntryOrder.ByStartTimeComparison);
         for (int i = 0; i < count; i++)
         {
             _order[i].Facts.IterationOrder = i;
@@ -174,10 +181,16 @@ public sealed class ProcessTable : IDisposable
             return false;
         }
 
+        // stat's rss is the OOM killer's own (approximate) get_mm_rss(); see ProcessFacts.KernelRssPages.
+        // It moves only when the counters do, so it is read when statm moved, like status.
+        if (!ReadStat(entry.DirFd, f, identityOnly: true))
+        {
+            return false;
+        }
+
         // A new text size or a new name means the process exec'd: its exe and command line changed too.
         if ((exec || nameChanged) && f.HasMm)
         {
-            ReadStat(entry.DirFd, f, identityOnly: true);
             ReadIdentity(entry.DirFd, f);
         }
 
@@ -269,6 +282,7 @@ public sealed class ProcessTable : IDisposable
         f.Ppid = stat.ppid;
         f.Pgid = stat.pgrp;
         f.State = stat.state;
+        f.KernelRssPages = stat.rss;
         if (!identityOnly)
         {
             f.StartTime = stat.starttime;
@@ -348,7 +362,7 @@ public sealed class ProcessTable : IDisposable
         }
     }
 
-    private void RemoveStale(int generation)
+    private int RemoveStale(int generation)
     {
         // Collect first: a Dictionary must not change while it is enumerated.
         int stale = 0;
@@ -362,7 +376,7 @@ public sealed class ProcessTable : IDisposable
 
         if (stale == 0)
         {
-            return;
+            return 0;
         }
 
         Span<int> pids = stale <= 256 ? stackalloc int[stale] : new int[stale];
@@ -379,6 +393,8 @@ public sealed class ProcessTable : IDisposable
         {
             Drop(_entries[pid]);
         }
+
+        return stale;
     }
 
     private void Drop(Entry entry)
@@ -511,6 +527,11 @@ public sealed class ProcessTable : IDisposable
     {
         public static readonly EntryOrder ByStartTime = new(byPosition: false);
         public static readonly EntryOrder ByPosition = new(byPosition: true);
+
+        // Array.Sort with an IComparer wraps it in a new Comparison on every call (64 bytes per scan);
+        // sorting the span with a cached delegate keeps a steady-state scan allocation-free.
+        public static readonly Comparison<Entry> ByStartTimeComparison = ByStartTime.Compare;
+        public static readonly Comparison<Entry> ByPositionComparison = ByPosition.Compare;
         private readonly bool _byPosition;
 
         private EntryOrder(bool byPosition) => _byPosition = byPosition;

@@ -5,6 +5,7 @@
  * blur the sizes the tests set up.
  *
  *   memhog [--mib N] [--rate MIB_PER_S] [--step-mib N] [--adj N] [--ignore-term] [--delay-ms N]
+ *          [--stdin-pages] [--cpu N] [--sched-idle]
  *
  *   --mib N          allocate N MiB in total (0: keep allocating until killed)
  *   --rate R         allocate at R MiB/s (0: as fast as possible)
@@ -12,12 +13,19 @@
  *   --adj N          write N to /proc/self/oom_score_adj first
  *   --ignore-term    ignore SIGTERM (only SIGKILL ends it)
  *   --delay-ms N     wait N ms (after printing "started") before allocating
+ *   --stdin-pages    after "ready", read page counts from standard input, one per line: touch that many
+ *                    more pages (of the system's page size) and answer "pages TOTAL" (pages touched this
+ *                    way so far); exit 0 at the end of input. Without --mib nothing is allocated first.
+ *   --cpu N          run on CPU N only (sched_setaffinity)
+ *   --sched-idle     run under SCHED_IDLE: any ordinary task on the same CPU preempts it
  *
- * Prints "started PID" when running and "ready PID" once the target is reached, then sleeps forever.
+ * Prints "started PID" when running and "ready PID" once the target is reached, then sleeps forever
+ * (or, with --stdin-pages, serves its input).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,14 +50,49 @@ static void sleep_s(double s)
     }
 }
 
+/* --stdin-pages: grow page by page on request, so a test can walk a process's size across a boundary. */
+static int serve_stdin_pages(void)
+{
+    const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    const size_t chunk_pages = 16384;
+    char *chunk = NULL;
+    size_t used = chunk_pages;
+    long total = 0;
+    char line[64];
+    while (fgets(line, sizeof line, stdin)) {
+        long n = atol(line);
+        for (long i = 0; i < n; i++) {
+            if (used == chunk_pages) {
+                chunk = mmap(NULL, chunk_pages * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+                if (chunk == MAP_FAILED) {
+                    fprintf(stderr, "memhog: mmap: %s\n", strerror(errno));
+                    return 4;
+                }
+                used = 0;
+            }
+            chunk[used++ * page] = 1;
+            total++;
+        }
+        printf("pages %ld\n", total);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     long mib = 0, step = 1, delay_ms = 0;
     double rate = 0;
-    int ignore_term = 0, have_adj = 0, adj = 0;
+    int ignore_term = 0, have_adj = 0, adj = 0, have_mib = 0, stdin_pages = 0, cpu = -1, sched_idle = 0;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--mib") && i + 1 < argc)
+        if (!strcmp(argv[i], "--mib") && i + 1 < argc) {
             mib = atol(argv[++i]);
+            have_mib = 1;
+        } else if (!strcmp(argv[i], "--stdin-pages"))
+            stdin_pages = 1;
+        else if (!strcmp(argv[i], "--cpu") && i + 1 < argc)
+            cpu = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--sched-idle"))
+            sched_idle = 1;
         else if (!strcmp(argv[i], "--rate") && i + 1 < argc)
             rate = atof(argv[++i]);
         else if (!strcmp(argv[i], "--step-mib") && i + 1 < argc)
@@ -81,6 +124,22 @@ int main(int argc, char **argv)
     }
     if (ignore_term)
         signal(SIGTERM, SIG_IGN);
+    if (cpu >= 0) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(cpu, &set);
+        if (sched_setaffinity(0, sizeof set, &set) != 0) {
+            fprintf(stderr, "memhog: cannot run on CPU %d: %s\n", cpu, strerror(errno));
+            return 3;
+        }
+    }
+    if (sched_idle) {
+        struct sched_param param = { 0 };
+        if (sched_setscheduler(0, SCHED_IDLE, &param) != 0) {
+            fprintf(stderr, "memhog: cannot switch to SCHED_IDLE: %s\n", strerror(errno));
+            return 3;
+        }
+    }
 
     setvbuf(stdout, NULL, _IOLBF, 0);
     printf("started %d\n", (int)getpid());
@@ -89,7 +148,7 @@ int main(int argc, char **argv)
     size_t chunk = (size_t)step << 20;
     long done = 0;
     double t0 = now_s();
-    while (mib == 0 || done < mib) {
+    while ((mib == 0 && !(stdin_pages && !have_mib)) || done < mib) {
         char *p = mmap(NULL, chunk, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (p == MAP_FAILED) {
             fprintf(stderr, "memhog: mmap: %s\n", strerror(errno));
@@ -104,6 +163,8 @@ int main(int argc, char **argv)
             sleep_s(t0 + done / rate - now_s());
     }
     printf("ready %d\n", (int)getpid());
+    if (stdin_pages)
+        return serve_stdin_pages();
     for (;;)
         pause();
 }

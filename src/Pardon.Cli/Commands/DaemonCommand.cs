@@ -1,0 +1,94 @@
+// This file is part of Pardon, a userspace OOM killer for Linux.
+
+using System.CommandLine;
+using Pardon.Core;
+using Pardon.Daemon.Configuration;
+using Pardon.Daemon.Service;
+
+namespace Pardon.Cli.Commands;
+
+/// <summary>`pardon daemon`: the main job — watch memory and act before the kernel's OOM killer does.</summary>
+internal static class DaemonCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        Option<string?> config = CommonOptions.Config();
+        Option<string?> cgroup = CommonOptions.Cgroup();
+        Option<string?> socket = CommonOptions.Socket();
+        var dryRun = new Option<bool>("--dry-run")
+        {
+            Description = "Decide and log, but never signal any process.",
+        };
+        var events = new Option<string?>("--events")
+        {
+            Description = "Append every event as a JSON line to FILE (start, pressure, kill, victim_exited, pardon_*, warning, stop).",
+            HelpName = "FILE",
+        };
+        Option<MemoryLevel?> termBelow = LevelOption("--term-below", "SIGTERM the chosen victim when available memory falls to LEVEL (\"10%\" of the scope's total, or a size such as \"512MiB\"). Overrides thresholds.term_below.");
+        Option<MemoryLevel?> killBelow = LevelOption("--kill-below", "SIGKILL the chosen victim at LEVEL. Overrides thresholds.kill_below.");
+        var metricsListen = new Option<string?>("--metrics-listen")
+        {
+            Description = "Serve Prometheus metrics at http://HOST:PORT/metrics (loopback unless a host is given). Overrides metrics.listen.",
+            HelpName = "HOST:PORT",
+        };
+        var metricsTextfile = new Option<string?>("--metrics-textfile")
+        {
+            Description = "Write metrics for node_exporter's textfile collector to PATH. Overrides metrics.textfile.",
+            HelpName = "PATH",
+        };
+        var printConfig = new Option<bool>("--print-config")
+        {
+            Description = "Print the effective configuration (embedded defaults, the file, then these options) and exit.",
+        };
+        var jsonLog = new Option<bool>("--json-log")
+        {
+            Description = "Log events to stderr as JSON lines rather than readable sentences.",
+        };
+        var command = new Command("daemon", "Watch memory (the system, or one memory cgroup) and terminate the right process before the kernel's OOM killer has to.")
+        {
+            config, cgroup, dryRun, events, socket, termBelow, killBelow, metricsListen, metricsTextfile, printConfig, jsonLog,
+        };
+        command.SetAction((parse, ct) =>
+        {
+            var options = new DaemonOptions
+            {
+                ConfigPath = parse.GetValue(config),
+                Cgroup = parse.GetValue(cgroup),
+                DryRun = parse.GetValue(dryRun),
+                EventsFile = parse.GetValue(events),
+                Socket = parse.GetValue(socket),
+                TermBelow = parse.GetValue(termBelow),
+                KillBelow = parse.GetValue(killBelow),
+                MetricsListen = parse.GetValue(metricsListen),
+                MetricsTextfile = parse.GetValue(metricsTextfile),
+                JsonLog = parse.GetValue(jsonLog),
+            };
+            if (parse.GetValue(printConfig))
+            {
+                output.Write(ConfigWriter.Write(PardonDaemon.LoadConfig(options)));
+                return Task.FromResult((int)ExitCode.Ok);
+            }
+
+            using var daemon = new PardonDaemon(options, error);
+            return Task.FromResult(daemon.Run());
+        });
+        return command;
+    }
+
+    private static Option<MemoryLevel?> LevelOption(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "LEVEL",
+        CustomParser = result =>
+        {
+            string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (MemoryLevel.TryParse(text, out MemoryLevel level, out string problem))
+            {
+                return level;
+            }
+
+            result.AddError($"{name}: {problem}");
+            return null;
+        },
+    };
+}

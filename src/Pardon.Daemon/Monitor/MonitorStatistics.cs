@@ -1,0 +1,29 @@
+// This file is part of Pardon, a userspace OOM killer for Linux.
+
+using Pardon.Core;
+
+namespace Pardon.Daemon.Monitor;
+
+/// <summary>
+/// Counters the monitor thread updates and other threads read (status, metrics). Plain fields written by
+/// one thread; readers accept a torn read of an unrelated pair, never of a single 64-bit value on x64/arm64.
+/// </summary>
+public sealed class MonitorStatistics
+{
+    public MemorySample LastSample;
+    public ResolvedThresholds LastThresholds;
+    public double LastPollIntervalMs;
+    public long Iterations;
+    public long Scans;
+    public long Kills;
+    public long Escalations;
+    public long PressureEpisodes;
+    public string? LastKill;
+    public double LastLatencyMs;
+
+    /// <summary>Idle iterations (no pressure, no process started or ended) measured for allocations.</summary>
+    public long SteadyIterations;
+
+    /// <summary>Bytes the monitor thread allocated during those iterations: the "allocates nothing" check.</summary>
+    public long SteadyAllocatedBytes;
+}
