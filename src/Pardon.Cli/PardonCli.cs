@@ -25,6 +25,7 @@ public static class PardonCli
             RunCommand.Create(output, error),
             ListCommand.Create(output, error),
             StatusCommand.Create(output, error),
+            TopCommand.Create(output, error),
         };
         return root;
     }

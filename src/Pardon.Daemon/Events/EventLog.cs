@@ -19,6 +19,7 @@ public sealed class EventLog : IEventSink, IDisposable
     private readonly TextWriter? _log;
     private readonly bool _jsonToLog;
     private readonly Thread _writer;
+    private List<DaemonEvent>? _held;
     private bool _closing;
 
     /// <param name="path">The JSON-lines file, or null.</param>
@@ -44,6 +45,19 @@ public sealed class EventLog : IEventSink, IDisposable
         _writer.Start();
     }
 
+    /// <summary>
+    /// Holds events back until the `start` event, which is then written first and the held ones after it
+    /// (with the times they were raised): the log reads start … stop even though start-up warnings and
+    /// restored pardons are raised before the daemon is ready. Dispose writes anything still held.
+    /// </summary>
+    public void HoldUntilStart()
+    {
+        lock (_queue)
+        {
+            _held ??= [];
+        }
+    }
+
     /// <summary>Stamps the event now and queues it; returns at once.</summary>
     public void Emit(DaemonEvent e)
     {
@@ -54,8 +68,29 @@ public sealed class EventLog : IEventSink, IDisposable
 
         lock (_queue)
         {
+            if (_held is not null && e.Event != "start")
+            {
+                _held.Add(e);
+                return;
+            }
+
             _queue.Enqueue(e);
+            ReleaseHeld();
             System.Threading.Monitor.Pulse(_queue);
+        }
+    }
+
+    /// <summary>Queues the held events behind what is queued already; called with the lock held.</summary>
+    private void ReleaseHeld()
+    {
+        if (_held is not null)
+        {
+            foreach (DaemonEvent h in _held)
+            {
+                _queue.Enqueue(h);
+            }
+
+            _held = null;
         }
     }
 
@@ -126,6 +161,7 @@ public sealed class EventLog : IEventSink, IDisposable
     {
         lock (_queue)
         {
+            ReleaseHeld(); // the daemon failed before `start`: its warnings still say why
             _closing = true;
             System.Threading.Monitor.PulseAll(_queue);
         }

@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using Pardon.Core;
 using Pardon.Daemon.Configuration;
 using Pardon.Daemon.Events;
+using Pardon.Daemon.Metrics;
 using Pardon.Daemon.Monitor;
 using Pardon.Daemon.Pardons;
 using Pardon.Linux;
@@ -85,6 +86,7 @@ public sealed class PardonDaemon : IDisposable
         _owned.Add(scope);
         _events = new EventLog(config.EventsFile, _log, _options.JsonLog);
         _owned.Add(_events);
+        _events.HoldUntilStart(); // the log starts with `start`; start-up warnings follow it
 
         ProtectSelf();
         var monitor = new ScopeMonitor(scope, config.ToPolicy(Environment.ProcessId), ownsScope: false);
@@ -119,6 +121,8 @@ public sealed class PardonDaemon : IDisposable
         };
         _loop = new MonitorLoop(monitor, settings, _events, pardons?.Ledger, pardons is null ? null : pardons.OnScan, _stop, wakeups, systemd is null ? null : systemd.PingWatchdog);
 
+        StartMetrics(config);
+
         using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using PosixSignalRegistration quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnSignal);
@@ -140,7 +144,7 @@ public sealed class PardonDaemon : IDisposable
                 $"Pardon {Version} watching {scopeText}: available {Units.FormatKiB(first.AvailableKiB)} of {Units.FormatKiB(first.TotalKiB)}; SIGTERM at {Units.FormatKiB(levels.TermKiB)} ({config.TermBelow}), SIGKILL at {Units.FormatKiB(levels.KillKiB)} ({config.KillBelow}){(_options.DryRun ? "; dry run: nothing will be killed" : "")}; config: {config.Source}"),
         });
 
-        _loop.WarmUp();
+        PrepareAndLock(_loop);
         systemd?.Notify($"READY=1\nSTATUS=watching {scopeText}");
         var thread = new Thread(_loop.Run) { Name = "pardon-monitor", IsBackground = true, Priority = ThreadPriority.Highest };
         thread.Start();
@@ -201,15 +205,44 @@ public sealed class PardonDaemon : IDisposable
         _events!.Emit(new DaemonEvent { Event = "warning", Code = code, Message = message });
     }
 
-    private void ProtectSelf()
+    private void StartMetrics(PardonConfig config)
     {
+        MetricsSnapshot Snapshot() => MetricsSnapshot.From(_loop?.Statistics, Status());
+        if (config.MetricsListen is string listen)
+        {
+            MetricsServer server = MetricsServer.Create(listen, Snapshot);
+            _owned.Add(server);
+            server.Start();
+        }
+
+        if (config.MetricsTextfile is string textfile)
+        {
+            // Reported straight to the event log: the writer's timer thread must not touch _warnings.
+            var writer = new TextfileWriter(textfile, Snapshot, warn: m => _events!.Emit(new DaemonEvent { Event = "warning", Code = "metrics_textfile", Message = m }));
+            _owned.Add(writer);
+            writer.Start();
+        }
+    }
+
+    /// <summary>
+    /// Start-up pages out, the kill path in, then everything locked: the resident, locked set is what the
+    /// monitor and a kill need (see <see cref="SelfProtection.ReleaseStartupPages"/>).
+    /// </summary>
+    private void PrepareAndLock(MonitorLoop loop)
+    {
+        SelfProtection.ReleaseStartupPages();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        loop.WarmUp();
         int errno = SelfProtection.LockMemory();
         _mlocked = errno == 0;
         if (!_mlocked)
         {
             Warn("mlockall", $"cannot lock the daemon's memory (mlockall: {Marshal.GetPInvokeErrorMessage(errno)}); under heavy pressure it may stall on page faults");
         }
+    }
 
+    private void ProtectSelf()
+    {
         // Lower our own oom_score_adj so the kernel never picks the daemon. Refused without
         // CAP_SYS_RESOURCE (fs/proc/base.c __set_oom_adj(): below oom_score_adj_min needs it).
         try
