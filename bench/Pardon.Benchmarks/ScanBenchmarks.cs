@@ -76,7 +76,7 @@ public class ScanBenchmarks : IDisposable
             UserProcesses = _userTable.Scan(_userSource, _userPids, Clock.BootTimeMs(), _growthWindowMs);
         }
 
-        _steadySource = new FixedPidSource(_pids.Pids);
+        _steadySource = new FixedPidSource(_pids.Pids.ToArray());
         _steadyTable = new ProcessTable();
         for (int i = 0; i < 5; i++)
         {

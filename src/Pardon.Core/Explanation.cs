@@ -25,6 +25,11 @@ public static class Explanation
         switch (e.Exclusion)
         {
             case Exclusion.KernelIneligible:
+                if (e.Pardon is { } grant)
+                {
+                    reasons.Add(DescribePardon(grant, scope));
+                }
+
                 reasons.Add("not eligible: " + Describe(e.KernelIneligibility));
                 return reasons;
             case Exclusion.Self:

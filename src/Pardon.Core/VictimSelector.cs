@@ -76,7 +76,9 @@ public sealed class VictimSelector
                 e.UnitRule = unitRule;
             }
 
-            e.Pardon = e.KernelEligible ? pardons?.Find(p) : null;
+            // Looked up for every process: a pardon the kernel honours too (oom_score_adj -1000, set by the
+            // daemon where it may) makes the process kernel-ineligible, and it must still show as pardoned.
+            e.Pardon = pardons?.Find(p);
             e.Exclusion = !e.KernelEligible ? Exclusion.KernelIneligible
                 : p.Pid == _policy.SelfPid || (p.Pid == _policy.ObserverPid && p.Pid != 0) ? Exclusion.Self
                 : e.Pardon is not null ? Exclusion.Pardoned

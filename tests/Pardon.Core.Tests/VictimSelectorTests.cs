@@ -73,6 +73,24 @@ public sealed class VictimSelectorTests
         Assert.Equal(expectedKernelVictim, NameAt(r, r.KernelVictim));
     }
 
+    [Fact]
+    public void Rank_PardonTheKernelHonours_IsStillShownAsPardoned()
+    {
+        // Where the daemon may set oom_score_adj -1000, a pardoned process becomes kernel-ineligible;
+        // rank must still say it is pardoned, and why.
+        ProcessFacts locker = TestProcess.Make(PardonedPid, rssPages: 5_000, adj: -1000, comm: "i3lock");
+        var pardons = new FakePardonView().Add(TestProcess.Grant(PardonedPid));
+
+        Ranking r = Rank(Policy(), TestProcess.SystemScope(), pardons, locker);
+
+        Evaluation e = r.Items[0];
+        Assert.Equal(Exclusion.KernelIneligible, e.Exclusion);
+        Assert.NotNull(e.Pardon);
+        List<string> reasons = Explanation.Reasons(in e, r.Scope, isKernelVictim: false, isVictim: false);
+        Assert.StartsWith("pardoned", reasons[0], StringComparison.Ordinal);
+        Assert.Contains(reasons, x => x.Contains("-1000", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("big", Exclusion.None, KernelIneligibility.None, Tier.Normal)]
     [InlineData("pref", Exclusion.None, KernelIneligibility.None, Tier.Preferred)]
@@ -101,8 +119,7 @@ public sealed class VictimSelectorTests
             Assert.Equal(KernelOom.Ineligible, e.KernelBadness);
             Assert.Equal(KernelOom.Ineligible, e.Score);
             Assert.Equal(0, e.OomScore);
-            Assert.Empty(pardons.LookedUp); // the ledger is not consulted for what the kernel skips anyway
-            Assert.Null(e.Pardon);
+            Assert.Null(e.Pardon); // none of these holds a pardon
         }
         else
         {

@@ -31,6 +31,7 @@ internal static class RankCommand
             Ranking ranking = context.Monitor.ScanAndRank(context.Pardons);
             context.Monitor.Scope.Memory.TryRead(ranking.NowMs, out MemorySample memory);
             RankReport report = RankReportBuilder.Build(ranking, memory, parse.GetValue(all), context.Users.NameOf);
+            report.Daemon = new DaemonReport { Pid = context.DaemonPid, PardonsIncluded = context.Pardons is not null, Note = context.DaemonNote };
             if (parse.GetValue(json))
             {
                 output.WriteLine(JsonSerializer.Serialize(report, PardonJsonContext.Default.RankReport));

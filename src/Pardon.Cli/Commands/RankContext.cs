@@ -13,8 +13,9 @@ namespace Pardon.Cli.Commands;
 /// </summary>
 internal sealed class RankContext : IDisposable
 {
-    private RankContext(ScopeMonitor monitor, IPardonView? pardons, string? daemonNote)
+    private RankContext(ScopeMonitor monitor, IPardonView? pardons, string? daemonNote, int? daemonPid)
     {
+        DaemonPid = daemonPid;
         Monitor = monitor;
         Pardons = pardons;
         DaemonNote = daemonNote;
@@ -23,6 +24,9 @@ internal sealed class RankContext : IDisposable
     public ScopeMonitor Monitor { get; }
 
     public IPardonView? Pardons { get; }
+
+    /// <summary>The running daemon's pid, or null.</summary>
+    public int? DaemonPid { get; }
 
     /// <summary>A line saying whether the daemon's pardons were taken into account.</summary>
     public string? DaemonNote { get; }
@@ -35,7 +39,7 @@ internal sealed class RankContext : IDisposable
         DaemonView daemon = DaemonView.TryConnect(socket ?? config.Socket);
         int selfPid = daemon.DaemonPid ?? Environment.ProcessId;
         ResolvedScope scope = ResolvedScope.Create(cgroup);
-        return new RankContext(new ScopeMonitor(scope, config.ToPolicy(selfPid, Environment.ProcessId)), daemon.Pardons, daemon.Note);
+        return new RankContext(new ScopeMonitor(scope, config.ToPolicy(selfPid, Environment.ProcessId)), daemon.Pardons, daemon.Note, daemon.DaemonPid);
     }
 
     public void Dispose() => Monitor.Dispose();

@@ -74,6 +74,17 @@ public sealed partial class MonitorLoop
     /// <summary>Runs until <see cref="Stop"/> is signalled.</summary>
     public void Run()
     {
+        int errno = SelfProtection.RaiseThreadPriority();
+        if (errno != 0)
+        {
+            _events.Emit(new DaemonEvent
+            {
+                Event = "warning",
+                Code = "priority",
+                Message = $"cannot raise the monitor thread's priority to nice -20 ({System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}; needs CAP_SYS_NICE): on a saturated machine its reaction may be delayed",
+            });
+        }
+
         Thresholds thresholds = _settings.Thresholds;
         long nextScanMs = 0;
         long episodeStart = 0;

@@ -18,6 +18,10 @@ public sealed class RankReport
     [JsonPropertyName("victim")]
     public int? Victim { get; init; }
 
+    /// <summary>Whether a running daemon's pardons (and pid) were taken into account.</summary>
+    [JsonPropertyName("daemon")]
+    public DaemonReport? Daemon { get; set; }
+
     [JsonPropertyName("memory")]
     public MemoryReport? Memory { get; init; }
 

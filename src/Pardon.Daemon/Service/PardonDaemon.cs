@@ -127,6 +127,10 @@ public sealed class PardonDaemon : IDisposable
         using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using PosixSignalRegistration quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnSignal);
 
+        // Warm and lock before announcing: "start" means the monitor runs with its working set resident.
+        PrepareAndLock(_loop);
+        var thread = new Thread(_loop.Run) { Name = "pardon-monitor", IsBackground = true };
+        thread.Start();
         string scopeText = scope.Cgroup is { } cg ? $"cgroup {cg.Path} (v{(int)cg.Version})" : "system";
         _events.Emit(new DaemonEvent
         {
@@ -144,10 +148,7 @@ public sealed class PardonDaemon : IDisposable
                 $"Pardon {Version} watching {scopeText}: available {Units.FormatKiB(first.AvailableKiB)} of {Units.FormatKiB(first.TotalKiB)}; SIGTERM at {Units.FormatKiB(levels.TermKiB)} ({config.TermBelow}), SIGKILL at {Units.FormatKiB(levels.KillKiB)} ({config.KillBelow}){(_options.DryRun ? "; dry run: nothing will be killed" : "")}; config: {config.Source}"),
         });
 
-        PrepareAndLock(_loop);
         systemd?.Notify($"READY=1\nSTATUS=watching {scopeText}");
-        var thread = new Thread(_loop.Run) { Name = "pardon-monitor", IsBackground = true, Priority = ThreadPriority.Highest };
-        thread.Start();
         thread.Join();
 
         systemd?.Notify("STOPPING=1");
@@ -230,8 +231,8 @@ public sealed class PardonDaemon : IDisposable
     /// </summary>
     private void PrepareAndLock(MonitorLoop loop)
     {
-        SelfProtection.ReleaseStartupPages();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        SelfProtection.ReleaseStartupPages();
         loop.WarmUp();
         int errno = SelfProtection.LockMemory();
         _mlocked = errno == 0;

@@ -30,6 +30,16 @@ public static class SelfProtection
     }
 
     /// <summary>
+    /// Gives the calling thread nice -20, so it runs as soon as it wakes even when every core is busy —
+    /// precisely the situation in which memory runs out fastest. (.NET's Thread.Priority is a no-op on
+    /// Linux.) Needs CAP_SYS_NICE or a suitable RLIMIT_NICE. Returns 0 or the errno.
+    /// </summary>
+    public static int RaiseThreadPriority(int nice = -20)
+    {
+        return Interop.Libc.SetPriority(Interop.Libc.PRIO_PROCESS, (uint)Interop.Libc.GetTid(), nice) == 0 ? 0 : Marshal.GetLastPInvokeError();
+    }
+
+    /// <summary>
     /// Gives back the read-only file pages start-up touched (command-line parsing, configuration, one-off
     /// initialisation) before the daemon locks its memory: MADV_PAGEOUT on every non-writable file mapping.
     /// The monitor's and the kill path's own pages are touched again by the warm-up that follows and then

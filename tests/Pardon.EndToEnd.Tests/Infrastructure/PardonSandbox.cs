@@ -69,6 +69,15 @@ public sealed class PardonSandbox : IDisposable
         try
         {
             File.SetUnixFileMode(directory, s_traversable);
+            for (DirectoryInfo? d = new DirectoryInfo(directory).Parent; d is not null; d = d.Parent)
+            {
+                if ((d.UnixFileMode & UnixFileMode.OtherExecute) == 0)
+                {
+                    throw new InvalidOperationException(
+                        $"uid {User} cannot reach the pardon sandbox {directory}: {d.FullName} is not searchable by others (set TMPDIR to a directory that is)");
+                }
+            }
+
             CopyExecutable(Memhog.Path, sandbox.AllowedMemhog);
             CopyExecutable(Memhog.Path, sandbox.CopiedMemhog);
             CopyCli(Path.Combine(directory, "cli"));

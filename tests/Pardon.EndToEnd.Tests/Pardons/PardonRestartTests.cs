@@ -68,10 +68,13 @@ public sealed class PardonRestartTests
         Assert.True(gone.WaitForExit(TimeSpan.FromSeconds(10)), gone.Describe());
 
         using SandboxDaemon second = sandbox.StartDaemon(cgroup);
+
+        // Decided before the new daemon starts listening, one event each; the event log writes them after `start`
+        // (EventLog.HoldUntilStart), so wait for both before looking.
+        second.WaitForEvent("pardon_granted", kept.Pid, TimeSpan.FromSeconds(10));
+        second.WaitForEvent("pardon_revoked", gone.Pid, TimeSpan.FromSeconds(10));
         List<JsonElement> events = second.ReadEvents();
         context += $"\n{second.Describe()}";
-
-        // Decided before the new daemon says it has started: both saved pardons, one event each.
         List<JsonElement> granted = events.Named("pardon_granted");
         List<JsonElement> revoked = events.Named("pardon_revoked");
         Assert.True(granted.Count == 1 && granted[0].Pid() == kept.Pid && granted[0].Text("code") == "restored",

@@ -71,7 +71,7 @@ public sealed class PardonRunTests
 
         // /bin/sh is not in pardon.allow. It sleeps long enough to be checked while it lives (not no_such_process).
         CgroupProcess run = PardonSandbox.StartAs(cgroup, PardonSandbox.User, sandbox.Cli,
-            "run", "--socket", sandbox.SocketPath, "--", "/bin/sh", "-c", "sleep 2; exit 7");
+            "run", "--socket", sandbox.SocketPath, "--", "/bin/sh", "-c", "sleep 3; exit 7");
         Assert.True(run.WaitForExit(s_timeout), $"`pardon run` did not finish; {run.Describe()}");
         Assert.True(run.ExitCode == 7, $"`pardon run` must exit with its command's status, 7; {run.Describe()}");
         string stderr = string.Join('\n', run.StandardError);
