@@ -93,6 +93,10 @@ public sealed class DaemonEvent
     [JsonPropertyName("decision_ms")]
     public double? DecisionMs { get; set; }
 
+    /// <summary>kill: where the decision's time went (between seeing the level crossed and the signal).</summary>
+    [JsonPropertyName("timings")]
+    public string? Timings { get; set; }
+
     /// <summary>victim_exited: milliseconds from the first signal to the exit (the kernel tearing the process down).</summary>
     [JsonPropertyName("teardown_ms")]
     public double? TeardownMs { get; init; }
