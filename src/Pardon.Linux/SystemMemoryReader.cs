@@ -31,7 +31,7 @@ public sealed class SystemMemoryReader : IMemoryReader
 
     internal bool TryReadMemInfo(out ParsedMemInfo info)
     {
-        int n = FdIo.PReadAll(_meminfo, _buffer);
+        int n = FdIo.PReadRecord(_meminfo, _buffer);
         if (n <= 0)
         {
             info = default;

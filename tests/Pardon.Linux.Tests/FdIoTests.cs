@@ -63,6 +63,60 @@ public sealed class FdIoTests
         Assert.Equal("MemTotal:       ", Encoding.ASCII.GetString(small));
     }
 
+    [Theory]
+    [InlineData("/proc/meminfo")]
+    [InlineData("/proc/self/stat")]
+    [InlineData("/proc/self/status")]
+    [InlineData("/proc/self/statm")]
+    [InlineData("/proc/self/oom_score_adj")]
+    public void PReadRecord_SingleRecordFile_WholeTextLikePReadAll(string path)
+    {
+        using SafeFdHandle fd = FdIo.OpenOrThrow(path, Interop.Libc.O_RDONLY);
+        var record = new byte[64 * 1024];
+        var all = new byte[64 * 1024];
+
+        int n = FdIo.PReadRecord(fd, record);
+        int m = FdIo.PReadAll(fd, all);
+
+        // The two reads are moments apart; the texts' shape, not every figure, must agree.
+        Assert.True(n > 0 && n < record.Length, $"{n}");
+        Assert.Equal('\n', (char)record[n - 1]);
+        Assert.Equal(CountLines(all.AsSpan(0, m)), CountLines(record.AsSpan(0, n)));
+    }
+
+    [Fact]
+    public void PReadRecord_BufferTooSmall_ReturnsItsLength()
+    {
+        using SafeFdHandle fd = FdIo.OpenOrThrow("/proc/meminfo", Interop.Libc.O_RDONLY);
+        var small = new byte[16];
+
+        Assert.Equal(small.Length, FdIo.PReadRecord(fd, small));
+        Assert.Equal("MemTotal:       ", Encoding.ASCII.GetString(small));
+        Assert.Equal(-Interop.Errno.EBADF, FdIo.PReadRecord(-1, small));
+    }
+
+    [Fact]
+    public void ReadRecordAt_RegularFileExactlyTheBufferSize_ReadsItAll()
+    {
+        string file = System.IO.Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, new string('x', 100));
+            var exact = new byte[100];
+            var larger = new byte[101];
+
+            Assert.Equal(100, FdIo.ReadRecordAt(Interop.Libc.AT_FDCWD, Path(file), exact));
+            Assert.Equal(100, FdIo.ReadRecordAt(Interop.Libc.AT_FDCWD, Path(file), larger));
+            Assert.Equal(-Interop.Errno.ENOENT, FdIo.ReadRecordAt(Interop.Libc.AT_FDCWD, Path(file + ".missing"), larger));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static int CountLines(ReadOnlySpan<byte> text) => text.Count((byte)'\n');
+
     [Fact]
     public void PReadAll_BadDescriptor_Ebadf()
     {

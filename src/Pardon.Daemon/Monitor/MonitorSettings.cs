@@ -19,9 +19,9 @@ public sealed record MonitorSettings
 
     public TimeSpan PollMin { get; init; } = TimeSpan.FromMilliseconds(2);
 
-    public TimeSpan PollMax { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan PollMax { get; init; } = TimeSpan.FromSeconds(3);
 
-    public long AssumedFillRateBytesPerSecond { get; init; } = 4L << 30;
+    public long AssumedFillRateBytesPerSecond { get; init; } = 6L << 30;
 
     /// <summary>How often processes are scanned for growth history and pardon ceilings as memory nears a level.</summary>
     public TimeSpan ScanInterval { get; init; } = TimeSpan.FromSeconds(1);

@@ -28,7 +28,7 @@ internal sealed class CgroupFile : IDisposable
     /// <summary>The file's content, or an empty span when it could not be read (the cgroup was removed).</summary>
     public ReadOnlySpan<byte> Read(Span<byte> buffer)
     {
-        int n = FdIo.PReadAll(_fd, buffer);
+        int n = FdIo.PReadRecord(_fd, buffer);
         return n > 0 ? buffer[..n] : default;
     }
 

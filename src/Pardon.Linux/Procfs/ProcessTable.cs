@@ -150,7 +150,7 @@ public sealed class ProcessTable : IDisposable
         Span<byte> buffer = _buffer;
 
         // oom_score_adj doubles as the liveness probe: its read fails with ESRCH once the task is gone.
-        int n = entry.Adj is { } adj ? FdIo.PReadAll(adj, buffer) : FdIo.ReadFileAt(entry.DirFd, "oom_score_adj"u8, buffer);
+        int n = entry.Adj is { } adj ? FdIo.PReadRecord(adj, buffer) : FdIo.ReadRecordAt(entry.DirFd, "oom_score_adj"u8, buffer);
         if (n <= 0 || !ProcFs.TryParseOomScoreAdj(buffer[..n], out short oomScoreAdj))
         {
             return false;
@@ -162,7 +162,7 @@ public sealed class ProcessTable : IDisposable
             return true;
         }
 
-        n = entry.Statm is { } statmFd ? FdIo.PReadAll(statmFd, buffer) : FdIo.ReadFileAt(entry.DirFd, "statm"u8, buffer);
+        n = entry.Statm is { } statmFd ? FdIo.PReadRecord(statmFd, buffer) : FdIo.ReadRecordAt(entry.DirFd, "statm"u8, buffer);
         if (n <= 0 || !ProcFs.TryParseStatm(buffer[..n], out ParsedStatm statm))
         {
             return false;
@@ -220,7 +220,7 @@ public sealed class ProcessTable : IDisposable
         if (!f.IsKernelThread)
         {
             entry.Statm = OpenKept(dirfd, "statm"u8);
-            int n = entry.Statm is { } s ? FdIo.PReadAll(s, _buffer) : FdIo.ReadFileAt(dirfd, "statm"u8, _buffer);
+            int n = entry.Statm is { } s ? FdIo.PReadRecord(s, _buffer) : FdIo.ReadRecordAt(dirfd, "statm"u8, _buffer);
             if (n <= 0 || !ProcFs.TryParseStatm(_buffer.AsSpan(0, n), out entry.LastStatm))
             {
                 Release(entry);
@@ -267,7 +267,7 @@ public sealed class ProcessTable : IDisposable
 
     private bool ReadStat(int dirfd, ProcessFacts f, bool identityOnly)
     {
-        int n = FdIo.ReadFileAt(dirfd, "stat"u8, _buffer);
+        int n = FdIo.ReadRecordAt(dirfd, "stat"u8, _buffer);
         if (n <= 0 || !ProcFs.TryParseStat(_buffer.AsSpan(0, n), out ParsedStat stat))
         {
             return false;
@@ -295,7 +295,7 @@ public sealed class ProcessTable : IDisposable
     private bool ReadStatus(int dirfd, ProcessFacts f, out bool nameChanged)
     {
         nameChanged = false;
-        int n = FdIo.ReadFileAt(dirfd, "status"u8, _buffer);
+        int n = FdIo.ReadRecordAt(dirfd, "status"u8, _buffer);
         if (n <= 0 || !ProcFs.TryParseStatus(_buffer.AsSpan(0, n), out ParsedStatus status))
         {
             return false;
