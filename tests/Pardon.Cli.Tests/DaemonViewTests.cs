@@ -76,11 +76,10 @@ public sealed class DaemonViewTests : IDisposable
             Assert.True(granted.Ok, granted.Error);
             using PidFd pin = PidFd.TryOpen(child.Id, null, out _)!;
 
-            // The service runs in this test process, cold: its first `list` is JIT-compiled here, which on a
-            // busy CI machine can take longer than the view's half-second patience (a hung daemon's case,
-            // tested apart). One untimed `list` first, as any running daemon would long have served.
-            Assert.True((await PardonClient.RequestAsync(SocketPath, new PardonRequestMessage { Op = "list" }, TimeSpan.FromSeconds(10))).Ok);
-            DaemonView view = DaemonView.TryConnect(SocketPath);
+            // The service runs in this test process, beside other test classes and their child processes on
+            // a 2-core machine: its answer can take longer than the view's half-second patience, which
+            // HungDaemon_EarnsANote_NotAWait tests apart. Here the content counts, so the wait is generous.
+            DaemonView view = DaemonView.TryConnect(SocketPath, TimeSpan.FromSeconds(10));
 
             Assert.True(view.DaemonPid == Environment.ProcessId, view.Note);
             Assert.NotNull(view.Pardons!.Find(new ProcessFacts { Pid = child.Id, StartTime = pin.StartTime }));

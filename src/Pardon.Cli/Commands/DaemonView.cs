@@ -21,12 +21,17 @@ internal sealed class DaemonView
     /// Asks a running daemon for its pardons and pid, quickly: no daemon (no socket, or a stale one) answers
     /// at once and is silent; a daemon that does not answer within half a second earns a note, not a wait.
     /// </summary>
-    public static DaemonView TryConnect(string socketPath)
+    public static DaemonView TryConnect(string socketPath) => TryConnect(socketPath, s_timeout);
+
+    /// <inheritdoc cref="TryConnect(string)"/>
+    /// <param name="socketPath">The daemon's socket.</param>
+    /// <param name="timeout">How long to wait for the answer.</param>
+    internal static DaemonView TryConnect(string socketPath, TimeSpan timeout)
     {
         PardonResponse response;
         try
         {
-            response = PardonClient.RequestAsync(socketPath, new PardonRequestMessage { Op = "list" }, s_timeout)
+            response = PardonClient.RequestAsync(socketPath, new PardonRequestMessage { Op = "list" }, timeout)
                 .GetAwaiter().GetResult();
         }
         catch (PardonClientException ex)

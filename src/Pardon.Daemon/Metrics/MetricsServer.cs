@@ -90,7 +90,7 @@ public sealed class MetricsServer : IDisposable
             Socket client;
             try
             {
-                client = await _listener.AcceptSocketAsync(stop);
+                client = await _listener.AcceptSocketAsync(stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -103,7 +103,7 @@ public sealed class MetricsServer : IDisposable
             catch (SocketException)
             {
                 // A connection reset before it was accepted, or out of descriptors: pause rather than spin.
-                await Task.Delay(100, CancellationToken.None);
+                await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
                 continue;
             }
 
@@ -111,8 +111,8 @@ public sealed class MetricsServer : IDisposable
             {
                 try
                 {
-                    await ServeAsync(client, stop);
-                    await LingerAsync(client, stop);
+                    await ServeAsync(client, stop).ConfigureAwait(false);
+                    await LingerAsync(client, stop).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
                 {
@@ -132,11 +132,11 @@ public sealed class MetricsServer : IDisposable
         {
             if (length == _request.Length)
             {
-                await RespondAsync(client, 431, "Request Header Fields Too Large", "text/plain; charset=utf-8", s_tooLarge, head: false, timeout.Token);
+                await RespondAsync(client, 431, "Request Header Fields Too Large", "text/plain; charset=utf-8", s_tooLarge, head: false, timeout.Token).ConfigureAwait(false);
                 return;
             }
 
-            int read = await client.ReceiveAsync(_request.AsMemory(length), SocketFlags.None, timeout.Token);
+            int read = await client.ReceiveAsync(_request.AsMemory(length), SocketFlags.None, timeout.Token).ConfigureAwait(false);
             if (read == 0)
             {
                 return;
@@ -153,7 +153,7 @@ public sealed class MetricsServer : IDisposable
         int sp2 = sp1 < 0 ? -1 : line[(sp1 + 1)..].IndexOf((byte)' ');
         if (sp1 <= 0 || sp2 <= 0 || !line[(sp1 + 1 + sp2 + 1)..].StartsWith("HTTP/1."u8))
         {
-            await RespondAsync(client, 400, "Bad Request", "text/plain; charset=utf-8", s_badRequest, head: false, timeout.Token);
+            await RespondAsync(client, 400, "Bad Request", "text/plain; charset=utf-8", s_badRequest, head: false, timeout.Token).ConfigureAwait(false);
             return;
         }
 
@@ -168,22 +168,22 @@ public sealed class MetricsServer : IDisposable
         bool isHead = method.SequenceEqual("HEAD"u8);
         if (!isHead && !method.SequenceEqual("GET"u8))
         {
-            await RespondAsync(client, 405, "Method Not Allowed", "text/plain; charset=utf-8", s_notAllowed, isHead, timeout.Token);
+            await RespondAsync(client, 405, "Method Not Allowed", "text/plain; charset=utf-8", s_notAllowed, isHead, timeout.Token).ConfigureAwait(false);
             return;
         }
 
         if (target.SequenceEqual("/metrics"u8))
         {
             ReadOnlyMemory<byte> body = _writer.Write(_snapshot());
-            await RespondAsync(client, 200, "OK", PrometheusWriter.ContentType, body, isHead, timeout.Token);
+            await RespondAsync(client, 200, "OK", PrometheusWriter.ContentType, body, isHead, timeout.Token).ConfigureAwait(false);
         }
         else if (target.SequenceEqual("/"u8))
         {
-            await RespondAsync(client, 200, "OK", "text/html; charset=utf-8", s_index, isHead, timeout.Token);
+            await RespondAsync(client, 200, "OK", "text/html; charset=utf-8", s_index, isHead, timeout.Token).ConfigureAwait(false);
         }
         else
         {
-            await RespondAsync(client, 404, "Not Found", "text/plain; charset=utf-8", s_notFound, isHead, timeout.Token);
+            await RespondAsync(client, 404, "Not Found", "text/plain; charset=utf-8", s_notFound, isHead, timeout.Token).ConfigureAwait(false);
         }
     }
 
@@ -199,7 +199,7 @@ public sealed class MetricsServer : IDisposable
         int total = 0;
         while (total < 64 * 1024)
         {
-            int read = await client.ReceiveAsync(_request, SocketFlags.None, timeout.Token);
+            int read = await client.ReceiveAsync(_request, SocketFlags.None, timeout.Token).ConfigureAwait(false);
             if (read == 0)
             {
                 return;
@@ -216,10 +216,10 @@ public sealed class MetricsServer : IDisposable
             string.Create(CultureInfo.InvariantCulture,
                 $"HTTP/1.1 {status} {reason}\r\nContent-Type: {contentType}\r\nContent-Length: {body.Length}\r\n{allow}Connection: close\r\n\r\n"),
             _head);
-        await client.SendAsync(_head.AsMemory(0, headLength), SocketFlags.None, cancellationToken);
+        await client.SendAsync(_head.AsMemory(0, headLength), SocketFlags.None, cancellationToken).ConfigureAwait(false);
         if (!head && body.Length > 0)
         {
-            await client.SendAsync(body, SocketFlags.None, cancellationToken);
+            await client.SendAsync(body, SocketFlags.None, cancellationToken).ConfigureAwait(false);
         }
 
         // Half-close, so the client reads to the end before the socket is closed under it.

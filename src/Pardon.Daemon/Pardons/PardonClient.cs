@@ -38,7 +38,7 @@ public sealed class PardonClient : IDisposable
         cts.CancelAfter(timeout);
         try
         {
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cts.Token);
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cts.Token).ConfigureAwait(false);
             return new PardonClient(socket, socketPath, timeout);
         }
         catch (SocketException ex)
@@ -73,8 +73,8 @@ public sealed class PardonClient : IDisposable
     /// <summary>Connects, sends one request, returns the response.</summary>
     public static async Task<PardonResponse> RequestAsync(string socketPath, PardonRequestMessage request, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        using PardonClient client = await ConnectAsync(socketPath, timeout, cancellationToken);
-        return await client.SendAsync(request, cancellationToken);
+        using PardonClient client = await ConnectAsync(socketPath, timeout, cancellationToken).ConfigureAwait(false);
+        return await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sends one request line and reads the response line.</summary>
@@ -92,7 +92,7 @@ public sealed class PardonClient : IDisposable
             int sent = 0;
             while (sent < line.Length)
             {
-                sent += await _socket.SendAsync(line.AsMemory(sent), SocketFlags.None, cts.Token);
+                sent += await _socket.SendAsync(line.AsMemory(sent), SocketFlags.None, cts.Token).ConfigureAwait(false);
             }
 
             int newline;
@@ -108,7 +108,7 @@ public sealed class PardonClient : IDisposable
                     Array.Resize(ref _buffer, _buffer.Length * 2);
                 }
 
-                int n = await _socket.ReceiveAsync(_buffer.AsMemory(_filled), SocketFlags.None, cts.Token);
+                int n = await _socket.ReceiveAsync(_buffer.AsMemory(_filled), SocketFlags.None, cts.Token).ConfigureAwait(false);
                 if (n == 0)
                 {
                     throw Protocol(_filled == 0 ? "closed the connection without answering" : "closed the connection mid-answer");

@@ -124,7 +124,7 @@ public sealed class PardonServer : IDisposable
             Socket client;
             try
             {
-                client = await _listener!.AcceptAsync(stop);
+                client = await _listener!.AcceptAsync(stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -143,7 +143,7 @@ public sealed class PardonServer : IDisposable
 
                 // EMFILE and friends: back off rather than spin; the clients waiting in the backlog keep.
                 Warn("accept failed: " + ex.Message);
-                await Task.Delay(100, CancellationToken.None);
+                await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
                 continue;
             }
 
@@ -201,18 +201,18 @@ public sealed class PardonServer : IDisposable
                     if (filled >= limit)
                     {
                         await SendAsync(client, PardonResponse.Failure(PardonCodes.BadRequest,
-                            $"bad request: longer than {_options.MaxLineBytes} bytes (one request per line, each a small JSON object)"));
+                            $"bad request: longer than {_options.MaxLineBytes} bytes (one request per line, each a small JSON object)")).ConfigureAwait(false);
                         return;
                     }
 
                     TimeSpan left = _options.ReadTimeout - Stopwatch.GetElapsedTime(lineStarted);
-                    int n = left > TimeSpan.Zero ? await ReceiveAsync(client, buffer.AsMemory(filled, limit - filled), left) : -1;
+                    int n = left > TimeSpan.Zero ? await ReceiveAsync(client, buffer.AsMemory(filled, limit - filled), left).ConfigureAwait(false) : -1;
                     if (n < 0)
                     {
                         if (!_stop.IsCancellationRequested)
                         {
                             await SendAsync(client, PardonResponse.Failure(PardonCodes.BadRequest,
-                                $"bad request: no complete request line within {_options.ReadTimeout.TotalSeconds:0.#} s"));
+                                $"bad request: no complete request line within {_options.ReadTimeout.TotalSeconds:0.#} s")).ConfigureAwait(false);
                         }
 
                         return;
@@ -239,7 +239,7 @@ public sealed class PardonServer : IDisposable
                 {
                     PardonResponse response = Answer(peer, line);
                     answered++;
-                    if (!await SendAsync(client, response))
+                    if (!await SendAsync(client, response).ConfigureAwait(false))
                     {
                         return;
                     }
@@ -299,7 +299,7 @@ public sealed class PardonServer : IDisposable
         cts.CancelAfter(timeout);
         try
         {
-            return await client.ReceiveAsync(into, SocketFlags.None, cts.Token);
+            return await client.ReceiveAsync(into, SocketFlags.None, cts.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -317,7 +317,7 @@ public sealed class PardonServer : IDisposable
             int sent = 0;
             while (sent < bytes.Length)
             {
-                sent += await client.SendAsync(bytes.AsMemory(sent), SocketFlags.None, cts.Token);
+                sent += await client.SendAsync(bytes.AsMemory(sent), SocketFlags.None, cts.Token).ConfigureAwait(false);
             }
 
             return true;
