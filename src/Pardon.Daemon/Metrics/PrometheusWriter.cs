@@ -31,69 +31,27 @@ public sealed class PrometheusWriter
     {
         _length = 0;
         string scope = s.Scope;
-
-        Family("pardon_build_info", "gauge", "Pardon's version, in the version label; always 1.");
-        Sample("pardon_build_info", scope, s.Version, 1);
-
-        Family("pardon_start_time_seconds", "gauge", "When the daemon started, in seconds since the Unix epoch.");
-        Sample("pardon_start_time_seconds", scope, s.StartTimeSeconds);
-
-        Family("pardon_memory_total_bytes", "gauge", "The scope's memory: MemTotal for the system, the effective limit for a cgroup.");
-        Sample("pardon_memory_total_bytes", scope, Bytes(s.TotalKiB));
-
-        Family("pardon_memory_available_bytes", "gauge", "Memory available without swapping or an OOM: MemAvailable, or limit - usage + inactive file for a cgroup.");
-        Sample("pardon_memory_available_bytes", scope, Bytes(s.AvailableKiB));
-
-        Family("pardon_swap_total_bytes", "gauge", "Swap the scope may use.");
-        Sample("pardon_swap_total_bytes", scope, Bytes(s.SwapTotalKiB));
-
-        Family("pardon_swap_free_bytes", "gauge", "Swap still free for the scope.");
-        Sample("pardon_swap_free_bytes", scope, Bytes(s.SwapFreeKiB));
-
-        Family("pardon_term_below_bytes", "gauge", "Available memory at or below which Pardon sends SIGTERM (thresholds.term_below, resolved).");
-        Sample("pardon_term_below_bytes", scope, Bytes(s.TermBelowKiB));
-
-        Family("pardon_kill_below_bytes", "gauge", "Available memory at or below which Pardon sends SIGKILL (thresholds.kill_below, resolved).");
-        Sample("pardon_kill_below_bytes", scope, Bytes(s.KillBelowKiB));
-
-        Family("pardon_poll_interval_seconds", "gauge", "The monitor's current sleep between readings (adaptive: shorter as memory runs low).");
-        Sample("pardon_poll_interval_seconds", scope, s.PollIntervalMs / 1000.0);
-
-        Family("pardon_monitor_iterations_total", "counter", "Memory readings taken by the monitor loop.");
-        Sample("pardon_monitor_iterations_total", scope, s.Iterations);
-
-        Family("pardon_scans_total", "counter", "Scans of the scope's processes.");
-        Sample("pardon_scans_total", scope, s.Scans);
-
-        Family("pardon_pressure_episodes_total", "counter", "Times available memory fell to a level (each shortage counts once).");
-        Sample("pardon_pressure_episodes_total", scope, s.PressureEpisodes);
-
-        Family("pardon_kills_total", "counter", "Victims signalled (SIGTERM or SIGKILL).");
-        Sample("pardon_kills_total", scope, s.Kills);
-
-        Family("pardon_escalations_total", "counter", "Victims that outlived SIGTERM's grace (or the kill level) and were sent SIGKILL.");
-        Sample("pardon_escalations_total", scope, s.Escalations);
-
-        Family("pardon_reaction_latency_seconds", "gauge", "For the last kill, from the level seen crossed to the victim's exit; NaN before the first.");
-        Sample("pardon_reaction_latency_seconds", scope, s.LastReactionLatencyMs / 1000.0);
-
-        Family("pardon_monitor_steady_iterations_total", "counter", "Idle monitor iterations measured for allocations.");
-        Sample("pardon_monitor_steady_iterations_total", scope, s.SteadyIterations);
-
-        Family("pardon_monitor_steady_allocated_bytes_total", "counter", "Bytes the monitor thread allocated in those iterations; stays 0 when the loop is allocation-free.");
-        Sample("pardon_monitor_steady_allocated_bytes_total", scope, s.SteadyAllocatedBytes);
-
-        Family("pardon_pardons_active", "gauge", "Pardons in force.");
-        Sample("pardon_pardons_active", scope, s.Pardons);
-
-        Family("pardon_kernel_protect", "gauge", "1 when pardons bind the kernel too (the daemon may set oom_score_adj -1000: CAP_SYS_RESOURCE).");
-        Sample("pardon_kernel_protect", scope, s.KernelProtect ? 1 : 0);
-
-        Family("pardon_dry_run", "gauge", "1 when the daemon decides and logs but never signals.");
-        Sample("pardon_dry_run", scope, s.DryRun ? 1 : 0);
-
-        Family("pardon_memory_locked", "gauge", "1 when the daemon's memory is locked (mlockall), so it cannot stall on page faults.");
-        Sample("pardon_memory_locked", scope, s.MemoryLocked ? 1 : 0);
+        Metric("pardon_build_info", "gauge", "Pardon's version, in the version label; always 1.", scope, s.Version, 1);
+        Metric("pardon_start_time_seconds", "gauge", "When the daemon started, in seconds since the Unix epoch.", scope, s.StartTimeSeconds);
+        Metric("pardon_memory_total_bytes", "gauge", "The scope's memory: MemTotal for the system, the effective limit for a cgroup.", scope, Bytes(s.TotalKiB));
+        Metric("pardon_memory_available_bytes", "gauge", "Memory available without swapping or an OOM: MemAvailable, or limit - usage + inactive file for a cgroup.", scope, Bytes(s.AvailableKiB));
+        Metric("pardon_swap_total_bytes", "gauge", "Swap the scope may use.", scope, Bytes(s.SwapTotalKiB));
+        Metric("pardon_swap_free_bytes", "gauge", "Swap still free for the scope.", scope, Bytes(s.SwapFreeKiB));
+        Metric("pardon_term_below_bytes", "gauge", "Available memory at or below which Pardon sends SIGTERM (thresholds.term_below, resolved).", scope, Bytes(s.TermBelowKiB));
+        Metric("pardon_kill_below_bytes", "gauge", "Available memory at or below which Pardon sends SIGKILL (thresholds.kill_below, resolved).", scope, Bytes(s.KillBelowKiB));
+        Metric("pardon_poll_interval_seconds", "gauge", "The monitor's current sleep between readings (adaptive: shorter as memory runs low).", scope, s.PollIntervalMs / 1000.0);
+        Metric("pardon_monitor_iterations_total", "counter", "Memory readings taken by the monitor loop.", scope, s.Iterations);
+        Metric("pardon_scans_total", "counter", "Scans of the scope's processes.", scope, s.Scans);
+        Metric("pardon_pressure_episodes_total", "counter", "Times available memory fell to a level (each shortage counts once).", scope, s.PressureEpisodes);
+        Metric("pardon_kills_total", "counter", "Victims signalled (SIGTERM or SIGKILL).", scope, s.Kills);
+        Metric("pardon_escalations_total", "counter", "Victims that outlived SIGTERM's grace (or the kill level) and were sent SIGKILL.", scope, s.Escalations);
+        Metric("pardon_reaction_latency_seconds", "gauge", "For the last kill, from the level seen crossed to the victim's exit; NaN before the first.", scope, s.LastReactionLatencyMs / 1000.0);
+        Metric("pardon_monitor_steady_iterations_total", "counter", "Idle monitor iterations measured for allocations.", scope, s.SteadyIterations);
+        Metric("pardon_monitor_steady_allocated_bytes_total", "counter", "Bytes the monitor thread allocated in those iterations; stays 0 when the loop is allocation-free.", scope, s.SteadyAllocatedBytes);
+        Metric("pardon_pardons_active", "gauge", "Pardons in force.", scope, s.Pardons);
+        Metric("pardon_kernel_protect", "gauge", "1 when pardons bind the kernel too (the daemon may set oom_score_adj -1000: CAP_SYS_RESOURCE).", scope, s.KernelProtect ? 1 : 0);
+        Metric("pardon_dry_run", "gauge", "1 when the daemon decides and logs but never signals.", scope, s.DryRun ? 1 : 0);
+        Metric("pardon_memory_locked", "gauge", "1 when the daemon's memory is locked (mlockall), so it cannot stall on page faults.", scope, s.MemoryLocked ? 1 : 0);
 
         return _buffer.AsMemory(0, _length);
     }
@@ -118,34 +76,43 @@ public sealed class PrometheusWriter
         Append("\n");
     }
 
-    private void Sample(string name, string scope, long value)
+    /// <summary>A family of one sample: its HELP and TYPE lines, then <c>name{scope="…"} value</c>.</summary>
+    private void Metric(string name, string type, string help, string scope, long value)
     {
+        Family(name, type, help);
         SampleStart(name, scope);
-        Span<byte> digits = stackalloc byte[24];
-        value.TryFormat(digits, out int written, default, CultureInfo.InvariantCulture);
-        Append(digits[..written]);
+        AppendLong(value);
         Append("\n");
     }
 
-    private void Sample(string name, string scope, double value)
+    /// <inheritdoc cref="Metric(string, string, string, string, long)"/>
+    private void Metric(string name, string type, string help, string scope, double value)
     {
+        Family(name, type, help);
         SampleStart(name, scope);
         AppendDouble(value);
         Append("\n");
     }
 
-    private void Sample(string name, string scope, string version, long value)
+    /// <summary>A family of one sample with a version label as well (build_info).</summary>
+    private void Metric(string name, string type, string help, string scope, string version, long value)
     {
+        Family(name, type, help);
         Append(name);
         Append("{scope=\"");
         AppendEscaped(scope, escapeQuotes: true);
         Append("\",version=\"");
         AppendEscaped(version, escapeQuotes: true);
         Append("\"} ");
+        AppendLong(value);
+        Append("\n");
+    }
+
+    private void AppendLong(long value)
+    {
         Span<byte> digits = stackalloc byte[24];
         value.TryFormat(digits, out int written, default, CultureInfo.InvariantCulture);
         Append(digits[..written]);
-        Append("\n");
     }
 
     private void SampleStart(string name, string scope)

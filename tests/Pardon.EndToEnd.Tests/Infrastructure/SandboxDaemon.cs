@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Pardon.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
-/// One run of the real `pardon daemon` started by a <see cref="PardonSandbox"/>, from the test process's own
+/// One run of the real `pardon daemon`, started by a <see cref="PardonSandbox"/> or a <see cref="DaemonProcess"/>, from the test process's own
 /// cgroup (it watches the test cgroup from outside). Start returns once the `start` event is written;
 /// <see cref="Stop"/> sends SIGTERM and checks the clean exit; Dispose kills (by pid) a daemon still running.
 /// The sandbox owns the files, so a later run can take over the same state file and socket.
