@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace Pardon.Daemon;
 
 /// <summary>The daemon's state as `pardon status` shows it. Filled by the daemon on request.</summary>
-public sealed class DaemonStatus
+public sealed partial class DaemonStatus
 {
     [JsonPropertyName("pid")]
     public int Pid { get; init; }
@@ -19,7 +19,7 @@ public sealed class DaemonStatus
     [JsonPropertyName("uptime_s")]
     public long UptimeSeconds { get; init; }
 
-    /// <summary>"system" or "cgroup".</summary>
+    /// <summary>"system" or "cgroup" when one scope is watched (<see cref="Scopes"/> has them all); "multiple" otherwise.</summary>
     [JsonPropertyName("scope")]
     public required string Scope { get; init; }
 

@@ -13,7 +13,17 @@ internal static class DaemonCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         Option<string?> config = CommonOptions.Config();
-        Option<string?> cgroup = CommonOptions.Cgroup();
+        var cgroup = new Option<string[]>("--cgroup")
+        {
+            Description = "Watch a memory cgroup (v1 or v2) as a scope of its own: a directory, or a glob (* and ? within one level, ** across levels) matching every such cgroup, also those created later. Repeatable. Replaces the configuration's scopes; the whole system is then watched only with --system.",
+            HelpName = "PATTERN",
+            AllowMultipleArgumentsPerToken = false,
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var system = new Option<bool>("--system")
+        {
+            Description = "Watch the whole system as well (with --cgroup); without --cgroup, the system alone.",
+        };
         Option<string?> socket = CommonOptions.Socket();
         var dryRun = new Option<bool>("--dry-run")
         {
@@ -44,16 +54,17 @@ internal static class DaemonCommand
         {
             Description = "Log events to stderr as JSON lines rather than readable sentences.",
         };
-        var command = new Command("daemon", "Watch memory (the system, or one memory cgroup) and terminate the right process before the kernel's OOM killer has to.")
+        var command = new Command("daemon", "Watch memory (the system, memory cgroups, or both) and terminate the right process before the kernel's OOM killer has to.")
         {
-            config, cgroup, dryRun, events, socket, termBelow, killBelow, metricsListen, metricsTextfile, printConfig, jsonLog,
+            config, cgroup, system, dryRun, events, socket, termBelow, killBelow, metricsListen, metricsTextfile, printConfig, jsonLog,
         };
         command.SetAction((parse, ct) =>
         {
             var options = new DaemonOptions
             {
                 ConfigPath = parse.GetValue(config),
-                Cgroup = parse.GetValue(cgroup),
+                Cgroups = parse.GetValue(cgroup) ?? [],
+                System = parse.GetValue(system),
                 DryRun = parse.GetValue(dryRun),
                 EventsFile = parse.GetValue(events),
                 Socket = parse.GetValue(socket),

@@ -10,7 +10,7 @@ using Pardon.Daemon.Pardons;
 namespace Pardon.Cli.Commands;
 
 /// <summary>`pardon status`: what the running daemon watches, its levels, what it did, and whether pardons bind the kernel.</summary>
-internal static class StatusCommand
+internal static partial class StatusCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
@@ -57,6 +57,7 @@ internal static class StatusCommand
             ? "kernel_protect: yes (pardoned processes get oom_score_adj -1000, so the kernel spares them too)"
             : "kernel_protect: no (the daemon lacks CAP_SYS_RESOURCE: pardons bind Pardon only; the kernel's own OOM killer might still choose a pardoned process)");
         output.WriteLine($"memory locked: {(s.Mlocked ? "yes" : "no")}");
+        WriteScopes(output, s);
         foreach (string w in s.Warnings)
         {
             output.WriteLine("warning: " + w);

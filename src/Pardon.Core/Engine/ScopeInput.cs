@@ -9,11 +9,12 @@ namespace Pardon.Core.Engine;
 /// </summary>
 public readonly partial struct ScopeInput
 {
-    public ScopeInput(in MemorySample memory, long nowMs, in VictimProgress victim)
+    public ScopeInput(in MemorySample memory, long nowMs, in VictimProgress victim, bool coveredByWakeup = false)
     {
         Memory = memory;
         NowMs = nowMs;
         Victim = victim;
+        CoveredByWakeup = coveredByWakeup;
     }
 
     public MemorySample Memory { get; }
@@ -22,4 +23,10 @@ public readonly partial struct ScopeInput
     public long NowMs { get; }
 
     public VictimProgress Victim { get; }
+
+    /// <summary>
+    /// A kernel notification armed for the scope (a cgroup v1 usage threshold) will wake the engine before
+    /// memory can reach the terminate level: the step need not poll until then, only wake for its scans.
+    /// </summary>
+    public bool CoveredByWakeup { get; }
 }

@@ -81,12 +81,29 @@ public sealed partial class ScopeStep
         bool scanDue = now >= _nextScanMs || (!plentiful && now - _lastScanMs >= Settings.ScanIntervalMs);
         if (scanDue)
         {
-            // The engine scans every scope whose step asks, in the same round.
+            // The engine scans every scope whose step asks, in the same round. Scan times fall on whole scan
+            // intervals, so scopes that sleep until their next scan wake together: one round, one wake-up.
             _lastScanMs = now;
-            _nextScanMs = now + (plentiful ? Settings.IdleScanIntervalMs : Settings.ScanIntervalMs);
+            _nextScanMs = AlignUp(now + (plentiful ? Settings.IdleScanIntervalMs : Settings.ScanIntervalMs));
         }
 
-        return new ScopeDecision(ScopeAction.None, PressureLevel.None, thresholdKiB, levels, now + (long)Math.Ceiling(sleepMs), sleepMs, scanDue, false);
+        long wake = now + (long)Math.Ceiling(sleepMs);
+        if (input.CoveredByWakeup)
+        {
+            // The kernel wakes us before the level can be reached: sleep until the next scan is due (as long
+            // as near the level, growth history needs its scans every second), at most the longest poll.
+            long until = Math.Min(plentiful ? long.MaxValue : _nextScanMs, now + (long)Math.Ceiling(Settings.PollMaxMs));
+            wake = Math.Max(wake, until);
+            sleepMs = wake - now;
+        }
+
+        return new ScopeDecision(ScopeAction.None, PressureLevel.None, thresholdKiB, levels, wake, sleepMs, scanDue, false);
+    }
+
+    private long AlignUp(long ms)
+    {
+        long interval = Math.Max(1, Settings.ScanIntervalMs);
+        return (ms + interval - 1) / interval * interval;
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ namespace Pardon.Daemon.Configuration;
 /// Prints the effective configuration (`pardon daemon --print-config`) in the same format the file uses, so
 /// the output can be saved and edited as a configuration file.
 /// </summary>
-public static class ConfigWriter
+public static partial class ConfigWriter
 {
     public static string Write(PardonConfig c)
     {
@@ -18,6 +18,7 @@ public static class ConfigWriter
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
+            WriteScopes(w, c);
             w.WriteStartObject("thresholds");
             w.WriteString("term_below", c.TermBelow.ToString());
             w.WriteString("kill_below", c.KillBelow.ToString());

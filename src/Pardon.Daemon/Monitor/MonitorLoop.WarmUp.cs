@@ -14,6 +14,7 @@ namespace Pardon.Daemon.Monitor;
 public sealed partial class MonitorLoop
 {
     private readonly HashSet<(ScopeKind, CgroupVersion?)> _rehearsed = [];
+    private bool _trackerRehearsed;
 
     /// <summary>
     /// Runs every step a kill takes — the scan round, ranking, unit, pidfd, the kill tracker's whole course
@@ -90,6 +91,7 @@ public sealed partial class MonitorLoop
     /// <summary>A kill tracker's whole course on the daemon's own pidfd: signal 0 only, events serialised but not written.</summary>
     private void RehearseTracker(WatchedScope scope)
     {
+        _trackerRehearsed = true;
         long now = Clock.BootTimeMs();
         int self = Environment.ProcessId;
         var pidfds = new List<PidFd>(2);

@@ -38,8 +38,10 @@ public sealed partial class MonitorLoop : IDisposable
     private readonly List<int> _slotGenerations = [];
     private readonly Stack<int> _freeSlots = new();
     private readonly List<WatchedScope> _scopes = [];
+    private readonly Dictionary<string, WatchedScope> _byLabel = new(StringComparer.Ordinal);
     private int[] _due = new int[16];
     private bool _scanFailureReported;
+    private bool _running;
     private bool _disposed;
 
     /// <param name="settings">Levels, timings and the dry-run switch, for every scope.</param>
@@ -105,10 +107,11 @@ public sealed partial class MonitorLoop : IDisposable
             });
         }
 
+        _running = true;
         long start = Clock.BootTimeMs();
         foreach (WatchedScope scope in _scopes)
         {
-            _deadlines.Set(scope.Slot, start);
+            _deadlines.Set(ScopeKey(scope.Slot), start);
         }
 
         while (true)
@@ -157,7 +160,7 @@ public sealed partial class MonitorLoop : IDisposable
     {
         string label = resolved.Cgroup?.Path ?? "system";
         long now = Clock.BootTimeMs();
-        List<ScopeWakeup> wakeups;
+        ScopeWakeup[] wakeups;
         MemorySample first;
         ResolvedThresholds levels;
         bool limited;
@@ -171,7 +174,7 @@ public sealed partial class MonitorLoop : IDisposable
             levels = Settings.Thresholds.Resolve(in first);
             limited = resolved.Cgroup is null || resolved.ComputeOomScope().Limited;
             warn ??= (code, message) => Warn(code, label, message);
-            wakeups = ScopeWakeups.Arm(resolved, first, levels, _procRoot, warn);
+            wakeups = [.. ScopeWakeups.Arm(resolved, first, levels, _procRoot, warn)];
         }
         catch
         {
@@ -192,30 +195,35 @@ public sealed partial class MonitorLoop : IDisposable
         }
 
         int generation = ++_slotGenerations[slot];
-        var statistics = new ScopeStatistics(label, resolved.Kind, pattern, wakeups.Select(w => w.Description).ToArray(), limited)
+        var statistics = new ScopeStatistics(label, resolved.Kind, pattern, limited)
         {
             LastSample = first,
             LastThresholds = levels,
         };
         var monitor = new ScopeMonitor(resolved, _selector, Table, ownsScope: true);
-        var scope = new WatchedScope(this, slot, generation, monitor, new ScopeStep(_stepSettings), statistics, wakeups);
-        for (int i = 0; i < wakeups.Count; i++)
-        {
-            int errno = Epoll.Add(wakeups[i].Fd, wakeups[i].Events, EngineToken.Make(EngineToken.Wakeup, slot, generation, i));
-            if (errno != 0)
-            {
-                Warn("wakeup", label, $"cannot watch {wakeups[i].Description} ({System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}); relying on adaptive polling");
-            }
-        }
+        var scope = new WatchedScope(this, slot, generation, monitor, new ScopeStep(_stepSettings), statistics, wakeups, first.TotalKiB);
+        RegisterWakeups(scope);
 
         _slots[slot] = scope;
         _scopes.Add(scope);
-        _deadlines.Set(slot, now);
+        _byLabel[label] = scope;
+        _deadlines.Set(ScopeKey(slot), now);
         Statistics.ScopesAdded++;
         PublishScopes();
         if (announce)
         {
             Events.Emit(ScopeAddedEvent(scope, first, levels));
+        }
+
+        if (_running)
+        {
+            // A kind of scope not seen at start-up (the first cgroup a glob matched): compile its kill path
+            // now, not at its first shortage.
+            RehearseScope(scope);
+            if (!_trackerRehearsed)
+            {
+                RehearseTracker(scope);
+            }
         }
 
         if (!limited)
@@ -241,15 +249,12 @@ public sealed partial class MonitorLoop : IDisposable
 
         scope.Ended = true;
         scope.Tracker.Finish();
-        foreach (ScopeWakeup w in scope.Wakeups)
-        {
-            Epoll.Remove(w.Fd);
-        }
-
-        _deadlines.Remove(scope.Slot);
+        UnregisterWakeups(scope);
+        _deadlines.Remove(ScopeKey(scope.Slot));
         _slots[scope.Slot] = null;
         _freeSlots.Push(scope.Slot);
         _scopes.Remove(scope);
+        _byLabel.Remove(scope.Label);
         Statistics.ScopesRemoved++;
         PublishScopes();
         scope.Dispose();
@@ -264,30 +269,65 @@ public sealed partial class MonitorLoop : IDisposable
     /// <summary>Ends the scope whose label is <paramref name="label"/>; false when none is watched. Monitor thread only.</summary>
     internal bool EndScope(string label, string why)
     {
-        foreach (WatchedScope scope in _scopes)
+        if (!_byLabel.TryGetValue(label, out WatchedScope? scope))
         {
-            if (scope.Label == label)
-            {
-                EndScope(scope, why);
-                return true;
-            }
+            return false;
         }
 
-        return false;
+        EndScope(scope, why);
+        return true;
     }
 
     /// <summary>True when a scope with this label is watched. Monitor thread only (or before <see cref="Run"/>).</summary>
-    internal bool IsWatched(string label)
+    internal bool IsWatched(string label) => _byLabel.ContainsKey(label);
+
+    /// <summary>The deadline heap's key of a scope's slot (key 0 is the registry's).</summary>
+    private static int ScopeKey(int slot) => slot + 1;
+
+    private void RegisterWakeups(WatchedScope scope)
     {
-        foreach (WatchedScope scope in _scopes)
+        ScopeWakeup[] wakeups = scope.Wakeups;
+        var descriptions = new List<string>(wakeups.Length);
+        for (int i = 0; i < wakeups.Length; i++)
         {
-            if (scope.Label == label)
+            int errno = Epoll.Add(wakeups[i].Fd, wakeups[i].Events, EngineToken.Make(EngineToken.Wakeup, scope.Slot, scope.Generation, i));
+            if (errno != 0)
             {
-                return true;
+                Warn("wakeup", scope.Label, $"cannot watch {wakeups[i].Description} ({System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}); relying on adaptive polling");
+                continue;
             }
+
+            descriptions.Add(wakeups[i].Description);
         }
 
-        return false;
+        scope.Statistics.Wakeups = descriptions;
+    }
+
+    private void UnregisterWakeups(WatchedScope scope)
+    {
+        foreach (ScopeWakeup w in scope.Wakeups)
+        {
+            Epoll.Remove(w.Fd);
+        }
+    }
+
+    /// <summary>
+    /// The scope's size changed (a limit written after the cgroup was made, or changed later): its v1 usage
+    /// threshold was relative to the old limit, so its wake-ups are armed again for the new one.
+    /// </summary>
+    private void Rearm(WatchedScope scope, in MemorySample sample, ResolvedThresholds levels)
+    {
+        UnregisterWakeups(scope);
+        foreach (ScopeWakeup w in scope.Wakeups)
+        {
+            w.Owner.Dispose();
+        }
+
+        scope.Wakeups = [];
+        scope.ArmedTotalKiB = sample.TotalKiB;
+        string label = scope.Label;
+        scope.Wakeups = [.. ScopeWakeups.Arm(scope.Resolved, sample, levels, _procRoot, (code, message) => Warn(code, label, message))];
+        RegisterWakeups(scope);
     }
 
     /// <summary>" (in PATH)" for a cgroup scope's messages; "" for the system's.</summary>
@@ -302,7 +342,7 @@ public sealed partial class MonitorLoop : IDisposable
             case EngineToken.Stop:
                 return false;
             case EngineToken.Wakeup:
-                if (Lookup(token) is { } woken)
+                if (Lookup(token) is { } woken && EngineToken.Index(token) < woken.Wakeups.Length)
                 {
                     ScopeWakeup w = woken.Wakeups[EngineToken.Index(token)];
                     if ((events & (EpollSet.Err | EpollSet.Hup)) != 0)
@@ -316,7 +356,7 @@ public sealed partial class MonitorLoop : IDisposable
                         w.Drain();
                     }
 
-                    _deadlines.Set(woken.Slot, now);
+                    _deadlines.Set(ScopeKey(woken.Slot), now);
                 }
 
                 break;
@@ -324,7 +364,7 @@ public sealed partial class MonitorLoop : IDisposable
                 if (Lookup(token) is { } scope)
                 {
                     scope.Tracker.MarkExited(Stopwatch.GetTimestamp());
-                    _deadlines.Set(scope.Slot, now);
+                    _deadlines.Set(ScopeKey(scope.Slot), now);
                 }
 
                 break;
@@ -336,12 +376,19 @@ public sealed partial class MonitorLoop : IDisposable
         return true;
     }
 
-    /// <summary>Descriptors of kinds the engine itself does not handle (the registry's watches).</summary>
+    /// <summary>Descriptors of the registry (its inotify watches); anything else is ignored.</summary>
     private void OnOtherReady(ulong token, uint events, long now)
     {
-        _ = token;
         _ = events;
-        _ = now;
+        if (EngineToken.Kind(token) == EngineToken.Watch && _registry is { } registry && registry.OnReadable())
+        {
+            // Let a burst of mkdirs settle (and a new cgroup's limit be written) before looking.
+            long at = now + ScopeRegistry.SettleMs;
+            if (_deadlines.DueOf(RegistryKey) > at)
+            {
+                _deadlines.Set(RegistryKey, at);
+            }
+        }
     }
 
     private WatchedScope? Lookup(ulong token)
@@ -361,20 +408,28 @@ public sealed partial class MonitorLoop : IDisposable
         // Collect first: a step may set its own next deadline to now (a vanished victim), which must wait
         // for the next iteration rather than loop here.
         int count = 0;
-        while (_deadlines.TryPopDue(now, out int slot))
+        while (_deadlines.TryPopDue(now, out int key))
         {
             if (count == _due.Length)
             {
                 Array.Resize(ref _due, _due.Length * 2);
             }
 
-            _due[count++] = slot;
+            _due[count++] = key;
         }
 
         bool busy = false;
         for (int i = 0; i < count; i++)
         {
-            if (_slots[_due[i]] is { Ended: false } scope)
+            int key = _due[i];
+            if (key == RegistryKey)
+            {
+                Reconcile(announce: true);
+                busy = true;
+                continue;
+            }
+
+            if (_slots[key - 1] is { Ended: false } scope)
             {
                 Tick(scope, now);
                 busy |= scope.Step.InEpisode || scope.Tracker.Active;
@@ -409,7 +464,12 @@ public sealed partial class MonitorLoop : IDisposable
         }
 
         scope.UnreadableReported = false;
-        ScopeDecision d = scope.Step.Step(new ScopeInput(in sample, now, scope.Tracker.Progress));
+        ScopeDecision d = scope.Step.Step(new ScopeInput(in sample, now, scope.Tracker.Progress, scope.CoveredByWakeup()));
+        if (sample.TotalKiB != scope.ArmedTotalKiB)
+        {
+            Rearm(scope, in sample, d.Levels);
+        }
+
         ScopeStatistics st = scope.Statistics;
         st.LastSample = sample;
         st.LastThresholds = d.Levels;
@@ -455,7 +515,7 @@ public sealed partial class MonitorLoop : IDisposable
 
         if (!scope.Ended)
         {
-            _deadlines.Set(scope.Slot, Math.Min(wake, scope.Tracker.NextDeadlineMs));
+            _deadlines.Set(ScopeKey(scope.Slot), Math.Min(wake, scope.Tracker.NextDeadlineMs));
         }
     }
 
@@ -479,7 +539,7 @@ public sealed partial class MonitorLoop : IDisposable
             wake = Math.Min(wake, Math.Min(now + _stepSettings.VictimPollMs, scope.Tracker.NextDeadlineMs));
         }
 
-        _deadlines.Set(scope.Slot, wake);
+        _deadlines.Set(ScopeKey(scope.Slot), wake);
     }
 
     private void ScopeFailed(WatchedScope scope, Exception ex, long now)
@@ -496,7 +556,7 @@ public sealed partial class MonitorLoop : IDisposable
             Warn("scope_error", scope.Label, $"watching {scope.Label} failed ({ex.GetType().Name}: {ex.Message}); retrying every {Sizes.FormatDuration(Settings.PollMax)}");
         }
 
-        _deadlines.Set(scope.Slot, scope.Step.Unreadable(now));
+        _deadlines.Set(ScopeKey(scope.Slot), scope.Step.Unreadable(now));
     }
 
     private static bool CgroupGone(WatchedScope scope) => scope.Resolved.Cgroup is { } cg && !File.Exists(cg.FilePath("cgroup.procs"));
@@ -607,15 +667,13 @@ public sealed partial class MonitorLoop : IDisposable
         foreach (WatchedScope scope in _scopes)
         {
             scope.Tracker.Finish();
-            foreach (ScopeWakeup w in scope.Wakeups)
-            {
-                Epoll.Remove(w.Fd);
-            }
-
+            UnregisterWakeups(scope);
             scope.Dispose();
         }
 
         _scopes.Clear();
+        _byLabel.Clear();
+        _registry?.Dispose();
         Table.Dispose();
         Epoll.Dispose();
     }

@@ -11,12 +11,11 @@ namespace Pardon.Daemon.Monitor;
 /// </summary>
 public sealed class ScopeStatistics
 {
-    public ScopeStatistics(string label, ScopeKind kind, string? pattern, IReadOnlyList<string> wakeups, bool limited)
+    public ScopeStatistics(string label, ScopeKind kind, string? pattern, bool limited)
     {
         Label = label;
         Kind = kind;
         Pattern = pattern;
-        Wakeups = wakeups;
         Limited = limited;
     }
 
@@ -29,7 +28,7 @@ public sealed class ScopeStatistics
     public string? Pattern { get; }
 
     /// <summary>What ends its sleep early besides adaptive polling (a PSI trigger, a cgroup threshold eventfd).</summary>
-    public IReadOnlyList<string> Wakeups { get; }
+    public IReadOnlyList<string> Wakeups { get; set; } = [];
 
     /// <summary>False for a cgroup without a memory limit anywhere up its ancestry: its levels are then of the machine's memory.</summary>
     public bool Limited { get; }

@@ -6,5 +6,7 @@ namespace Pardon.Daemon.Monitor;
 /// A descriptor that ends a scope's sleep early: a PSI trigger (EPOLLPRI) or a cgroup v1 threshold eventfd
 /// (EPOLLIN). <paramref name="Owner"/> is disposed when the scope ends, after the descriptor has left the
 /// epoll set; <paramref name="Drain"/> runs on the monitor thread when it fires and must not allocate.
+/// <paramref name="Covers"/>, when given, says (allocation-free) whether the descriptor will fire before
+/// memory can reach the terminate level — the scope then need not be polled meanwhile.
 /// </summary>
-public sealed record ScopeWakeup(IDisposable Owner, int Fd, uint Events, Action Drain, string Description);
+public sealed record ScopeWakeup(IDisposable Owner, int Fd, uint Events, Action Drain, string Description, Func<bool>? Covers = null);

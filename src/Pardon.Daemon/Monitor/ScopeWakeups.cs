@@ -41,7 +41,7 @@ public static class ScopeWakeups
             long threshold = Math.Max(limitBytes - (2 * levels.TermKiB * 1024), limitBytes / 2);
             if (MemcgThresholdEvent.TryCreate(v1.Path, threshold, out string error) is { } ev)
             {
-                wakeups.Add(new ScopeWakeup(ev, ev.Fd, EpollSet.In, ev.Drain, ev.Description));
+                wakeups.Add(new ScopeWakeup(ev, ev.Fd, EpollSet.In, ev.Drain, ev.Description, ev.IsBelowThreshold));
             }
             else
             {

@@ -13,7 +13,7 @@ namespace Pardon.Daemon.Monitor;
 /// </summary>
 internal sealed class WatchedScope : IDisposable
 {
-    public WatchedScope(MonitorLoop loop, int slot, int generation, ScopeMonitor monitor, ScopeStep step, ScopeStatistics statistics, IReadOnlyList<ScopeWakeup> wakeups)
+    public WatchedScope(MonitorLoop loop, int slot, int generation, ScopeMonitor monitor, ScopeStep step, ScopeStatistics statistics, ScopeWakeup[] wakeups, long armedTotalKiB)
     {
         Slot = slot;
         Generation = generation;
@@ -21,6 +21,7 @@ internal sealed class WatchedScope : IDisposable
         Step = step;
         Statistics = statistics;
         Wakeups = wakeups;
+        ArmedTotalKiB = armedTotalKiB;
         Tracker = new KillTracker(loop, this);
     }
 
@@ -43,7 +44,26 @@ internal sealed class WatchedScope : IDisposable
 
     public ScopeStatistics Statistics { get; }
 
-    public IReadOnlyList<ScopeWakeup> Wakeups { get; }
+    /// <summary>Its wake-up descriptors (index i is registered under token index i); replaced when the limit changes.</summary>
+    public ScopeWakeup[] Wakeups { get; set; }
+
+    /// <summary>The scope's size when its wake-ups were armed (a v1 threshold is relative to the limit).</summary>
+    public long ArmedTotalKiB { get; set; }
+
+    /// <summary>True when a wake-up descriptor will fire before memory can reach the terminate level.</summary>
+    public bool CoveredByWakeup()
+    {
+        ScopeWakeup[] wakeups = Wakeups;
+        for (int i = 0; i < wakeups.Length; i++)
+        {
+            if (wakeups[i].Covers is { } covers && covers())
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The episode's pressure event, stamped when the level was seen crossed and emitted once the victim is signalled.</summary>
     public DaemonEvent? PendingPressure { get; set; }

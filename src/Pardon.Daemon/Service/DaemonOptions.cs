@@ -9,7 +9,18 @@ public sealed record DaemonOptions
 {
     public string? ConfigPath { get; init; }
 
-    public string? Cgroup { get; init; }
+    /// <summary>`--cgroup PATTERN`, repeatable: memory cgroup directories or globs. Replaces the configuration's `scopes`.</summary>
+    public IReadOnlyList<string> Cgroups { get; init; } = [];
+
+    /// <summary>One `--cgroup` (shorthand for a single pattern).</summary>
+    public string? Cgroup
+    {
+        get => Cgroups.Count > 0 ? Cgroups[0] : null;
+        init => Cgroups = value is null ? [] : [value];
+    }
+
+    /// <summary>`--system`: watch the whole machine too (with --cgroup), or alone (replacing the configuration's `scopes`).</summary>
+    public bool System { get; init; }
 
     public bool DryRun { get; init; }
 

@@ -59,6 +59,23 @@ public sealed class PardonDaemon : IDisposable
             config.KillBelow = kill;
         }
 
+        if (options.Cgroups.Count > 0 || options.System)
+        {
+            // The command line's scopes replace the configuration's.
+            var scopes = new List<string>();
+            if (options.System)
+            {
+                scopes.Add(PardonConfig.SystemScope);
+            }
+
+            foreach (string c in options.Cgroups)
+            {
+                scopes.Add(c.StartsWith('/') ? c : Path.GetFullPath(c));
+            }
+
+            config.Scopes = scopes;
+        }
+
         config.Socket = options.Socket ?? config.Socket;
         config.EventsFile = options.EventsFile ?? config.EventsFile;
         config.MetricsListen = options.MetricsListen ?? config.MetricsListen;
@@ -81,7 +98,7 @@ public sealed class PardonDaemon : IDisposable
     {
         PardonConfig config = LoadConfig(_options);
         Config = config;
-        ResolvedScope scope = ResolvedScope.Create(_options.Cgroup);
+        ScopePlan plan = ScopePlan.From(config);
         _events = new EventLog(config.EventsFile, _log, _options.JsonLog);
         _owned.Add(_events);
         _events.HoldUntilStart(); // the log starts with `start`; start-up warnings follow it
@@ -109,10 +126,22 @@ public sealed class PardonDaemon : IDisposable
         };
         _loop = new MonitorLoop(settings, config.ToPolicy(Environment.ProcessId), _events, pardons?.Ledger, pardons is null ? null : pardons.OnScan, _stop, systemd is null ? null : systemd.PingWatchdog);
         _owned.Add(_loop);
-        ScopeStatistics primary = _loop.AddScope(scope, _options.Cgroup, announce: false, warn: Warn);
-        MemorySample first = primary.LastSample;
-        ResolvedThresholds levels = primary.LastThresholds;
-        _wakeupDescriptions.AddRange(primary.Wakeups);
+        if (plan.System)
+        {
+            _loop.AddScope(ResolvedScope.Create(null), null, announce: false, warn: Warn);
+        }
+
+        if (plan.Patterns.Count > 0)
+        {
+            _loop.WatchPatterns(plan.Patterns);
+        }
+
+        ScopeStatistics? primary = _loop.Statistics.Scopes.Count > 0 ? _loop.Statistics.Scopes[0] : null;
+        if (_loop.ScopeCount == 1 && primary is not null)
+        {
+            _wakeupDescriptions.AddRange(primary.Wakeups);
+        }
+
         _wakeupDescriptions.Add($"adaptive polling {Sizes.FormatDuration(config.PollMinInterval)}..{Sizes.FormatDuration(config.PollMaxInterval)}");
 
         StartMetrics(config);
@@ -125,22 +154,26 @@ public sealed class PardonDaemon : IDisposable
         PrepareAndLock(_loop);
         var thread = new Thread(_loop.Run) { Name = "pardon-monitor", IsBackground = true };
         thread.Start();
-        string scopeText = scope.Cgroup is { } cg ? $"cgroup {cg.Path} (v{(int)cg.Version})" : "system";
+        string scopeText = WatchedText(plan, primary);
+        List<string> watched = [.. (plan.System ? (string[])[PardonConfig.SystemScope] : []), .. plan.Patterns.Select(p => p.Text)];
         _events.Emit(new DaemonEvent
         {
             Event = "start",
             Version = Version,
-            Scope = primary.Label,
-            Scopes = [primary.Label],
+            Scope = primary?.Label,
+            Scopes = watched,
             Config = config.Source,
             DaemonPid = Environment.ProcessId,
             DryRun = _options.DryRun,
-            TermBelowKiB = levels.TermKiB,
-            KillBelowKiB = levels.KillKiB,
-            AvailableKiB = first.AvailableKiB,
-            TotalKiB = first.TotalKiB,
-            Message = string.Create(CultureInfo.InvariantCulture,
-                $"Pardon {Version} watching {scopeText}: available {Units.FormatKiB(first.AvailableKiB)} of {Units.FormatKiB(first.TotalKiB)}; SIGTERM at {Units.FormatKiB(levels.TermKiB)} ({config.TermBelow}), SIGKILL at {Units.FormatKiB(levels.KillKiB)} ({config.KillBelow}){(_options.DryRun ? "; dry run: nothing will be killed" : "")}; config: {config.Source}"),
+            TermBelowKiB = primary?.LastThresholds.TermKiB,
+            KillBelowKiB = primary?.LastThresholds.KillKiB,
+            AvailableKiB = primary?.LastSample.AvailableKiB,
+            TotalKiB = primary?.LastSample.TotalKiB,
+            Message = primary is { } p1 && _loop.ScopeCount == 1
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"Pardon {Version} watching {scopeText}: available {Units.FormatKiB(p1.LastSample.AvailableKiB)} of {Units.FormatKiB(p1.LastSample.TotalKiB)}; SIGTERM at {Units.FormatKiB(p1.LastThresholds.TermKiB)} ({config.TermBelow}), SIGKILL at {Units.FormatKiB(p1.LastThresholds.KillKiB)} ({config.KillBelow}){(_options.DryRun ? "; dry run: nothing will be killed" : "")}; config: {config.Source}")
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"Pardon {Version} watching {scopeText}: {_loop.ScopeCount} scope(s) now; SIGTERM at {config.TermBelow}, SIGKILL at {config.KillBelow} of each scope's memory{(_options.DryRun ? "; dry run: nothing will be killed" : "")}; config: {config.Source}"),
         });
 
         systemd?.Notify($"READY=1\nSTATUS=watching {scopeText}");
@@ -168,14 +201,17 @@ public sealed class PardonDaemon : IDisposable
     {
         MonitorStatistics? s = _loop?.Statistics;
         PardonConfig? c = Config;
+        IReadOnlyList<ScopeStatistics> scopes = s?.Scopes ?? [];
+        ScopeStatistics? first = scopes.Count > 0 ? scopes[0] : null;
+        bool single = scopes.Count == 1;
         return new DaemonStatus
         {
             Pid = Environment.ProcessId,
             Version = Version,
             Started = EventLog.FormatTimestamp(_started),
             UptimeSeconds = (long)(DateTimeOffset.UtcNow - _started).TotalSeconds,
-            Scope = _options.Cgroup is null ? "system" : "cgroup",
-            Cgroup = _options.Cgroup,
+            Scope = single ? (first!.Kind == ScopeKind.System ? "system" : "cgroup") : scopes.Count == 0 && _loop?.Patterns.Count == 0 ? "system" : "multiple",
+            Cgroup = single && first!.Kind == ScopeKind.Cgroup ? first.Label : null,
             Config = c?.Source ?? "",
             DryRun = _options.DryRun,
             TotalKiB = s?.LastSample.TotalKiB ?? 0,
@@ -192,7 +228,39 @@ public sealed class PardonDaemon : IDisposable
             KernelProtect = _pardons?.KernelProtectAvailable ?? false,
             Wakeups = [.. _wakeupDescriptions],
             Warnings = [.. _warnings],
+            Patterns = _loop is { Patterns.Count: > 0 } loop ? [.. loop.Patterns.Select(p => p.Text)] : null,
+            Scopes = [.. scopes.Select(ToStatus)],
         };
+    }
+
+    private static ScopeStatus ToStatus(ScopeStatistics x) => new()
+    {
+        Path = x.Label,
+        Kind = x.Kind == ScopeKind.System ? "system" : "cgroup",
+        Pattern = x.Pattern,
+        Limited = x.Limited,
+        TotalKiB = x.LastSample.TotalKiB,
+        AvailableKiB = x.LastSample.AvailableKiB,
+        TermBelowKiB = x.LastThresholds.TermKiB,
+        KillBelowKiB = x.LastThresholds.KillKiB,
+        PollIntervalMs = Math.Round(x.LastPollIntervalMs, 2),
+        Kills = x.Kills,
+        LastKill = x.LastKill,
+        InEpisode = x.InEpisode,
+        VictimPending = x.VictimPending,
+        Wakeups = [.. x.Wakeups],
+    };
+
+    /// <summary>"system", "cgroup PATH (v1)" for one plain directory, or the list of what is watched.</summary>
+    private string WatchedText(ScopePlan plan, ScopeStatistics? primary)
+    {
+        if (_loop!.ScopeCount == 1 && primary is not null && plan.Patterns.All(p => !p.IsGlob) && (plan.Patterns.Count + (plan.System ? 1 : 0)) == 1)
+        {
+            return plan.System ? "system" : $"cgroup {primary.Label}";
+        }
+
+        IEnumerable<string> parts = plan.Patterns.Select(p => p.Text);
+        return string.Join(" and ", (plan.System ? (IEnumerable<string>)["the system"] : []).Concat(["cgroups " + string.Join(", ", parts)]).Where(t => t != "cgroups "));
     }
 
     private void Warn(string code, string message)

@@ -64,6 +64,18 @@ public sealed class MemcgThresholdEvent : IDisposable
 
     public void Drain() => _event.Drain();
 
+    /// <summary>
+    /// True when usage is below the threshold now: the kernel will signal the eventfd before usage can go
+    /// past it, so the monitor need not poll this cgroup meanwhile. One pread of memory.usage_in_bytes,
+    /// allocation-free; false when it cannot be read (poll, to be safe).
+    /// </summary>
+    public bool IsBelowThreshold()
+    {
+        Span<byte> buffer = stackalloc byte[32];
+        int n = FdIo.PReadRecord(_usage, buffer);
+        return n > 0 && Utf8Number.TryParseInt64(buffer[..n].TrimEnd((byte)'\n'), out long usage) && usage < ThresholdBytes;
+    }
+
     public void Dispose()
     {
         // Closing the eventfd unregisters the threshold (memcg_event_remove on EPOLLHUP).

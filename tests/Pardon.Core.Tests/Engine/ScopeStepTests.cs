@@ -55,12 +55,37 @@ public sealed class ScopeStepTests
         Assert.True(near.Step(Reading(120 * 1024, 0)).ScanDue);      // the first reading always scans
         Assert.False(near.Step(Reading(120 * 1024, 500)).ScanDue);
         Assert.True(near.Step(Reading(120 * 1024, 1000)).ScanDue);
+        Assert.False(near.Step(Reading(120 * 1024, 1999)).ScanDue);      // scans fall on whole seconds
+        Assert.True(near.Step(Reading(120 * 1024, 2000)).ScanDue);
 
         var idle = new ScopeStep(Settings() with { AssumedKiBPerMs = 1 });   // slow: the poll hits its 3 s cap
         Assert.True(idle.Step(Reading(Plenty, 0)).ScanDue);
         Assert.False(idle.Step(Reading(Plenty, 3000)).ScanDue);
         Assert.False(idle.Step(Reading(Plenty, 9999)).ScanDue);
         Assert.True(idle.Step(Reading(Plenty, 10_000)).ScanDue);
+    }
+
+    [Fact]
+    public void CoveredByAKernelWakeup_SleepsUntilTheNextScan_OnWholeSeconds()
+    {
+        var step = new ScopeStep(Settings());
+        ScopeInput Covered(long availableKiB, long now) => new(new MemorySample(TotalKiB, availableKiB, 0, 0, now), now, VictimProgress.None, coveredByWakeup: true);
+
+        ScopeDecision first = step.Step(Covered(200 * 1024, 1234));   // near the level: the planner alone would poll every ~16 ms
+        Assert.True(first.ScanDue);
+        Assert.Equal(3000, first.WakeAtMs);                            // the next scan, on a whole second
+        Assert.Equal(1766, first.SleepMs);
+
+        ScopeDecision second = step.Step(Covered(200 * 1024, 3000));
+        Assert.True(second.ScanDue);
+        Assert.Equal(4000, second.WakeAtMs);
+
+        var idle = new ScopeStep(Settings() with { AssumedKiBPerMs = 1 });
+        ScopeDecision plentiful = idle.Step(Covered(Plenty, 500));
+        Assert.Equal(3500, plentiful.WakeAtMs);                        // plentiful: the longest poll
+
+        // Not covered: the planner decides, as always.
+        Assert.True(step.Step(Reading(200 * 1024, 4000)).WakeAtMs < 4100);
     }
 
     [Theory]

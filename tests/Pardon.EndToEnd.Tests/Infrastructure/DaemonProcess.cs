@@ -13,7 +13,7 @@ namespace Pardon.EndToEnd.Tests.Infrastructure;
 /// <see cref="SandboxDaemon"/> (start, events, stop); this adds the directory and its configuration, and
 /// Dispose removes the directory once the daemon is gone.
 /// </summary>
-public sealed class DaemonProcess : IDisposable
+public sealed partial class DaemonProcess : IDisposable
 {
     private readonly SandboxDaemon _daemon;
     private bool _disposed;
@@ -43,6 +43,10 @@ public sealed class DaemonProcess : IDisposable
     /// starts the daemon with <paramref name="arguments"/> after the standard ones, and waits for `start`.
     /// </summary>
     public static DaemonProcess Start(TestCgroup cgroup, ITestOutputHelper log, string? configMembers = null, params string[] arguments)
+        => StartWith(["--cgroup", cgroup.Path], log, configMembers, arguments);
+
+    /// <summary>As <see cref="Start"/>, with <paramref name="scopeArguments"/> (e.g. several --cgroup patterns) instead of one cgroup.</summary>
+    public static DaemonProcess StartWith(string[] scopeArguments, ITestOutputHelper log, string? configMembers = null, params string[] arguments)
     {
         string directory = System.IO.Directory.CreateTempSubdirectory("pardon-e2e-daemon-").FullName;
         try
@@ -60,7 +64,7 @@ public sealed class DaemonProcess : IDisposable
             string events = Path.Combine(directory, "events.jsonl");
             string[] args =
             [
-                "daemon", "--cgroup", cgroup.Path, "--events", events,
+                "daemon", .. scopeArguments, "--events", events,
                 "--socket", Path.Combine(directory, "pardon.sock"), "--config", config, .. arguments,
             ];
             return new DaemonProcess(directory, SandboxDaemon.Start(log, args, events));

@@ -14,7 +14,7 @@ namespace Pardon.EndToEnd.Tests.Infrastructure;
 /// descendants (the test started them all), waits for them, and removes the directories; it runs — and
 /// cleans up — whether the test passed or not, and throws only when something could not be cleaned up.
 /// </summary>
-public sealed class TestCgroup : IDisposable
+public sealed partial class TestCgroup : IDisposable
 {
     /// <summary>The largest limit a test may set: memory pressure stays small and contained.</summary>
     public const long MaxLimitBytes = 512L * 1024 * 1024;
