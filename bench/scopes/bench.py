@@ -104,6 +104,21 @@ def thread_stats(pid):
     return stats
 
 
+def read_metrics(path):
+    """The first sample of each metric in a Prometheus text file (the daemon's top-level, scope-labelled figures)."""
+    values = {}
+    if os.path.exists(path):
+        for line in open(path):
+            if line.startswith("#") or not line.strip():
+                continue
+            name = line.split("{", 1)[0].split(" ", 1)[0]
+            try:
+                values.setdefault(name, float(line.rsplit(" ", 1)[1]))
+            except ValueError:
+                pass
+    return values
+
+
 def rss_kib(pid):
     for line in open(f"/proc/{pid}/status"):
         if line.startswith("VmRSS:"):
@@ -117,8 +132,10 @@ def measure(pardon, n, settle, seconds, workdir):
     try:
         events = os.path.join(workdir, f"scopes-{n}.jsonl")
         log = open(os.path.join(workdir, f"scopes-{n}.log"), "w")
+        prom = os.path.join(workdir, f"scopes-{n}.prom")
         daemon = subprocess.Popen([pardon, "daemon", "--cgroup", tree.parent + "/*", "--events", events,
-                                   "--socket", os.path.join(workdir, f"scopes-{n}.sock")], stdout=log, stderr=log)
+                                   "--socket", os.path.join(workdir, f"scopes-{n}.sock"), "--metrics-textfile", prom],
+                                  stdout=log, stderr=log)
         deadline = time.time() + 60
         while not any(e["event"] == "start" for e in read_events(events)):
             if daemon.poll() is not None or time.time() > deadline:
@@ -132,7 +149,9 @@ def measure(pardon, n, settle, seconds, workdir):
         monitor = [(vol - before.get(tid, (0, 0, ""))[1]) for tid, (_, vol, name) in after.items() if name == "pardon-monitor"]
         rss = rss_kib(daemon.pid)
         warnings = [e for e in read_events(events) if e["event"] == "warning" and e.get("code") not in ("oom_score_adj", "pardon_kernel_protect")]
-        return cpu_ns / 1e6, rss, (monitor[0] / seconds) if monitor else None, len(warnings)
+        metrics = read_metrics(prom)
+        steady = (metrics.get("pardon_monitor_steady_allocated_bytes_total"), metrics.get("pardon_monitor_steady_iterations_total"))
+        return cpu_ns / 1e6, rss, (monitor[0] / seconds) if monitor else None, steady, len(warnings)
     finally:
         if daemon is not None and daemon.poll() is None:
             daemon.send_signal(signal.SIGTERM)
@@ -164,11 +183,13 @@ def main():
         print(f"  {n} cgroup(s)...", file=sys.stderr)
         rows.append((n,) + measure(pardon, n, args.settle, args.seconds, workdir))
     print()
-    print(f"| watched cgroups ({args.build}) | CPU over {args.seconds} s (schedstat) | CPU % of one core | VmRSS | monitor wake-ups/s | warnings |")
-    print("|---|---|---|---|---|---|")
-    for n, cpu, rss, wakeups, warnings in rows:
+    print(f"| watched cgroups ({args.build}) | CPU over {args.seconds} s (schedstat) | CPU % of one core | VmRSS | monitor wake-ups/s | bytes allocated in steady iterations | warnings |")
+    print("|---|---|---|---|---|---|---|")
+    for n, cpu, rss, wakeups, steady, warnings in rows:
         w = f"{wakeups:.1f}" if wakeups is not None else "?"
-        print(f"| {n} | {cpu:.1f} ms | {cpu / args.seconds / 10:.4f} % | {rss / 1024:.1f} MiB | {w} | {warnings} |")
+        allocated, iterations = steady
+        a = f"{allocated:.0f} over {iterations:.0f}" if allocated is not None and iterations is not None else "?"
+        print(f"| {n} | {cpu:.1f} ms | {cpu / args.seconds / 10:.4f} % | {rss / 1024:.1f} MiB | {w} | {a} | {warnings} |")
 
 
 if __name__ == "__main__":
