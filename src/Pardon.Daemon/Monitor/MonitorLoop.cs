@@ -119,7 +119,10 @@ public sealed partial class MonitorLoop : IDisposable
             long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
             Statistics.Iterations++;
             long now = Clock.BootTimeMs();
-            int timeout = _deadlines.TryPeek(out _, out long due) ? (int)Math.Clamp(due - now, 0, int.MaxValue) : -1;
+            // Never longer than the longest poll, even with nothing due (no scope yet): the systemd watchdog is
+            // pinged from here.
+            long longest = (long)Settings.PollMax.TotalMilliseconds;
+            int timeout = (int)Math.Clamp(_deadlines.TryPeek(out _, out long due) ? due - now : longest, 0, longest);
             int ready = Epoll.Wait(timeout);
             now = Clock.BootTimeMs();
             for (int i = 0; i < ready; i++)
