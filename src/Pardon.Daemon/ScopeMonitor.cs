@@ -19,6 +19,7 @@ public sealed class ScopeMonitor : IDisposable
     private readonly VictimSelector _selector;
     private readonly bool _ownsScope;
     private readonly bool _ownsTable;
+    private Ranking? _ranking;
 
     /// <summary>A scope with a process table of its own (`pardon rank`, `explain`, `top`).</summary>
     public ScopeMonitor(ResolvedScope scope, SelectionPolicy policy, string procRoot = "/proc", bool ownsScope = true)
@@ -54,8 +55,8 @@ public sealed class ScopeMonitor : IDisposable
 
     public SelectionPolicy Policy => _selector.Policy;
 
-    /// <summary>The last ranking made (reused between calls).</summary>
-    public Ranking Ranking { get; } = new();
+    /// <summary>The last ranking made (reused between calls; made at the first, so a scope that never ranks holds none).</summary>
+    public Ranking Ranking => _ranking ??= new();
 
     /// <summary>Reads every process of the scope in a scan round of its own; allocation-free in steady state.</summary>
     public int Scan(long nowMs)

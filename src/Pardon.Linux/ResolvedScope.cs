@@ -13,12 +13,14 @@ namespace Pardon.Linux;
 public sealed class ResolvedScope : IDisposable
 {
     private readonly SystemMemoryReader _system;
+    private readonly bool _ownsSystem;
     private readonly string _procRoot;
 
-    private ResolvedScope(string procRoot, SystemMemoryReader system, IMemoryReader memory, IPidSource pids, CgroupDirectory? cgroup)
+    private ResolvedScope(string procRoot, SystemMemoryReader system, bool ownsSystem, IMemoryReader memory, IPidSource pids, CgroupDirectory? cgroup)
     {
         _procRoot = procRoot;
         _system = system;
+        _ownsSystem = ownsSystem;
         Memory = memory;
         Pids = pids;
         Cgroup = cgroup;
@@ -37,25 +39,37 @@ public sealed class ResolvedScope : IDisposable
     public ScopeKind Kind => Cgroup is null ? ScopeKind.System : ScopeKind.Cgroup;
 
     /// <summary>Resolves a scope. Throws <see cref="ScopeException"/> with a message for the user when the cgroup is unusable.</summary>
-    public static ResolvedScope Create(string? cgroupDirectory, string procRoot = "/proc")
+    public static ResolvedScope Create(string? cgroupDirectory, string procRoot = "/proc") => Create(cgroupDirectory, null, procRoot);
+
+    /// <summary>
+    /// As <see cref="Create(string?, string)"/>, reading /proc/meminfo through <paramref name="sharedSystem"/>
+    /// when given (the daemon's scopes share one reader: one descriptor and one buffer for hundreds of
+    /// scopes, all read on one thread); the scope then leaves it open when disposed.
+    /// </summary>
+    public static ResolvedScope Create(string? cgroupDirectory, SystemMemoryReader? sharedSystem, string procRoot = "/proc")
     {
-        var system = new SystemMemoryReader(procRoot);
+        bool owns = sharedSystem is null;
+        SystemMemoryReader system = sharedSystem ?? new SystemMemoryReader(procRoot);
         try
         {
             if (cgroupDirectory is null)
             {
-                return new ResolvedScope(procRoot, system, system, new ProcPidSource(procRoot), null);
+                return new ResolvedScope(procRoot, system, owns, system, new ProcPidSource(procRoot), null);
             }
 
             CgroupDirectory cgroup = CgroupDirectory.Open(cgroupDirectory);
             IMemoryReader memory = cgroup.Version == CgroupVersion.V1
                 ? new CgroupV1MemoryReader(cgroup, system, Environment.SystemPageSize)
                 : new CgroupV2MemoryReader(cgroup, system);
-            return new ResolvedScope(procRoot, system, memory, new CgroupPidSource(cgroup.Path, cgroup.Version), cgroup);
+            return new ResolvedScope(procRoot, system, owns, memory, new CgroupPidSource(cgroup.Path, cgroup.Version), cgroup);
         }
         catch
         {
-            system.Dispose();
+            if (owns)
+            {
+                system.Dispose();
+            }
+
             throw;
         }
     }
@@ -88,7 +102,10 @@ public sealed class ResolvedScope : IDisposable
             Memory.Dispose();
         }
 
-        _system.Dispose();
+        if (_ownsSystem)
+        {
+            _system.Dispose();
+        }
         (Pids as IDisposable)?.Dispose();
     }
 }

@@ -69,6 +69,7 @@ public sealed partial class MonitorLoop : IDisposable
         _stepSettings = settings.ToStepSettings();
         _selector = new VictimSelector(policy);
         Table = new ProcessTable(procRoot);
+        SystemMemory = new SystemMemoryReader(procRoot);
         Epoll = new EpollSet();
         int errno = Epoll.Add(stop.Fd, EpollSet.In, EngineToken.Make(EngineToken.Stop, 0, 0));
         if (errno != 0)
@@ -85,6 +86,9 @@ public sealed partial class MonitorLoop : IDisposable
 
     /// <summary>The machine's process table; every scope is a view of it.</summary>
     public ProcessTable Table { get; }
+
+    /// <summary>/proc/meminfo, read through one descriptor for every scope (give it to <see cref="ResolvedScope.Create(string?, SystemMemoryReader?, string)"/>).</summary>
+    public SystemMemoryReader SystemMemory { get; }
 
     /// <summary>How many scopes are watched now.</summary>
     public int ScopeCount => _scopes.Count;
@@ -678,6 +682,7 @@ public sealed partial class MonitorLoop : IDisposable
         _byLabel.Clear();
         _registry?.Dispose();
         Table.Dispose();
+        SystemMemory.Dispose();
         Epoll.Dispose();
     }
 }

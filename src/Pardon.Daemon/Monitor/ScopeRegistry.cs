@@ -117,7 +117,7 @@ internal sealed class ScopeRegistry : IDisposable
             ResolvedScope resolved;
             try
             {
-                resolved = ResolvedScope.Create(path, _procRoot);
+                resolved = ResolvedScope.Create(path, _loop.SystemMemory, _procRoot);
             }
             catch (ScopeException)
             {

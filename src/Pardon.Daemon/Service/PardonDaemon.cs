@@ -128,7 +128,7 @@ public sealed class PardonDaemon : IDisposable
         _owned.Add(_loop);
         if (plan.System)
         {
-            _loop.AddScope(ResolvedScope.Create(null), null, announce: false, warn: Warn);
+            _loop.AddScope(ResolvedScope.Create(null, _loop.SystemMemory), null, announce: false, warn: Warn);
         }
 
         if (plan.Patterns.Count > 0)

@@ -18,7 +18,9 @@ public sealed class CgroupPidSource : IPidSource
     private const int MaxDepth = 32;
     private readonly byte[] _root; // UTF-8, encoded once: FdIo.Open(string) would allocate it on every walk
     private readonly DirectoryReader _reader = new();
-    private byte[] _procs = new byte[64 * 1024];
+    // Buffers start small and grow to what the subtree needs, then are reused: a daemon may watch hundreds
+    // of cgroups, each with a pid source of its own, and most hold a handful of processes and no children.
+    private byte[] _procs = new byte[4 * 1024];
     private readonly (ulong Inode, int NameStart, int NameLength)[][] _children = new (ulong, int, int)[MaxDepth][];
     private readonly byte[][] _names = new byte[MaxDepth][];
 
@@ -26,11 +28,6 @@ public sealed class CgroupPidSource : IPidSource
     {
         _root = System.Text.Encoding.UTF8.GetBytes(cgroupDirectory);
         Version = version;
-        for (int i = 0; i < MaxDepth; i++)
-        {
-            _children[i] = new (ulong, int, int)[16];
-            _names[i] = new byte[1024];
-        }
     }
 
     public CgroupVersion Version { get; }
@@ -69,7 +66,7 @@ public sealed class CgroupPidSource : IPidSource
 
         // Collect child directories, then visit them by inode (creation order). The buffers of a level
         // grow when it is wider than ever before, and are reused after that.
-        var state = new ChildState(_children[depth], _names[depth]);
+        var state = new ChildState(_children[depth] ??= new (ulong, int, int)[4], _names[depth] ??= new byte[256]);
         _reader.ForEach(dirfd, ref state, static (ref ChildState s, ReadOnlySpan<byte> name, byte type, ulong inode) =>
         {
             if (type != Interop.Libc.DT_DIR)

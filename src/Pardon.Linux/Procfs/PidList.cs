@@ -9,8 +9,20 @@ namespace Pardon.Linux.Procfs;
 /// </summary>
 public sealed class PidList
 {
-    private int[] _pids = new int[512];
-    private int[] _groups = new int[512];
+    private int[] _pids;
+    private int[] _groups;
+
+    public PidList()
+        : this(512)
+    {
+    }
+
+    /// <param name="capacity">The initial size; it doubles when a scan meets more processes.</param>
+    public PidList(int capacity)
+    {
+        _pids = new int[Math.Max(capacity, 1)];
+        _groups = new int[Math.Max(capacity, 1)];
+    }
 
     public int Count { get; private set; }
 

@@ -35,13 +35,13 @@ public sealed class ProcessView
     /// <summary>True once the view is removed from its table.</summary>
     public bool Removed { get; internal set; }
 
-    internal PidList Pids { get; } = new();
+    internal PidList Pids { get; } = new(16);
 
-    internal Member[] Members = new Member[64];
+    internal Member[] Members = new Member[16];
 
-    internal Member[] Previous = new Member[64];
+    internal Member[] Previous = new Member[16];
 
-    internal ProcessFacts[] FactsBuffer = new ProcessFacts[64];
+    internal ProcessFacts[] FactsBuffer = new ProcessFacts[16];
 
     /// <summary>One process of the view, with where the scope's pid source listed it (its cgroup's walk rank, its position).</summary>
     internal struct Member
