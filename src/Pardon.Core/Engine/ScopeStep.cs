@@ -78,22 +78,30 @@ public sealed partial class ScopeStep
         _dryRunDecided = false;
         double sleepMs = _planner.Next(sample.AvailableKiB, levels.TermKiB, now);
         bool plentiful = sleepMs >= Settings.PollMaxMs;
-        bool scanDue = now >= _nextScanMs || (!plentiful && now - _lastScanMs >= Settings.ScanIntervalMs);
+        long scanInterval = plentiful ? Settings.IdleScanIntervalMs : input.CoveredByWakeup ? Settings.CoveredScanIntervalMs : Settings.ScanIntervalMs;
+        bool scanDue = now >= _nextScanMs || (!plentiful && now - _lastScanMs >= scanInterval);
         if (scanDue)
         {
             // The engine scans every scope whose step asks, in the same round. Scan times fall on whole scan
             // intervals, so scopes that sleep until their next scan wake together: one round, one wake-up.
             _lastScanMs = now;
-            _nextScanMs = AlignUp(now + (plentiful ? Settings.IdleScanIntervalMs : Settings.ScanIntervalMs));
+            _nextScanMs = AlignUp(now + scanInterval);
         }
 
         long wake = now + (long)Math.Ceiling(sleepMs);
         if (input.CoveredByWakeup)
         {
-            // The kernel wakes us before the level can be reached: sleep until the next scan is due (as long
-            // as near the level, growth history needs its scans every second), at most the longest poll.
-            long until = Math.Min(plentiful ? long.MaxValue : _nextScanMs, now + (long)Math.Ceiling(Settings.PollMaxMs));
-            wake = Math.Max(wake, until);
+            // The kernel wakes us before the level can be reached: no need to poll, only to wake for the next
+            // scan — and at least every longest poll (on a whole interval too, so scopes wake together), so a
+            // limit changed meanwhile is seen and the wake-up armed again.
+            long cap = now + (long)Math.Ceiling(Settings.PollMaxMs);
+            long aligned = cap / Math.Max(1, Settings.ScanIntervalMs) * Math.Max(1, Settings.ScanIntervalMs);
+            if (aligned > now)
+            {
+                cap = aligned;
+            }
+
+            wake = Math.Max(wake, Math.Min(plentiful ? long.MaxValue : _nextScanMs, cap));
             sleepMs = wake - now;
         }
 

@@ -23,6 +23,13 @@ public sealed record StepSettings
     /// <summary>How often they are scanned while memory is plentiful.</summary>
     public long IdleScanIntervalMs { get; init; } = 10_000;
 
+    /// <summary>
+    /// How often they are scanned while a kernel wake-up covers the scope (a cgroup v1 usage below its
+    /// threshold: memory at least twice the terminate level away) — often enough for the growth history
+    /// (the daemon uses a quarter of the growth window, between the two intervals above).
+    /// </summary>
+    public long CoveredScanIntervalMs { get; init; } = 1000;
+
     /// <summary>SIGTERM → SIGKILL after this long if the victim has not exited.</summary>
     public long KillGraceMs { get; init; } = 5000;
 

@@ -34,6 +34,9 @@ public sealed record MonitorSettings
     /// </summary>
     public TimeSpan IdleScanInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The scan interval while a kernel wake-up covers the scope (see <see cref="StepSettings.CoveredScanIntervalMs"/>).</summary>
+    public TimeSpan CoveredScanInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How many candidates a kill event lists.</summary>
     public int CandidatesInEvent { get; init; } = 5;
 
@@ -47,6 +50,7 @@ public sealed record MonitorSettings
         AssumedKiBPerMs = AssumedFillRateBytesPerSecond / 1024.0 / 1000.0,
         ScanIntervalMs = (long)ScanInterval.TotalMilliseconds,
         IdleScanIntervalMs = (long)IdleScanInterval.TotalMilliseconds,
+        CoveredScanIntervalMs = (long)CoveredScanInterval.TotalMilliseconds,
         KillGraceMs = (long)KillGrace.TotalMilliseconds,
         ExitTimeoutMs = (long)ExitTimeout.TotalMilliseconds,
     };

@@ -123,6 +123,9 @@ public sealed class PardonDaemon : IDisposable
             PollMin = config.PollMinInterval,
             PollMax = config.PollMaxInterval,
             AssumedFillRateBytesPerSecond = config.AssumedFillRateBytesPerSecond,
+
+            // Four growth records per window keep its checkpoints (moved every half window) meaningful.
+            CoveredScanInterval = TimeSpan.FromTicks(Math.Clamp(config.GrowthWindow.Ticks / 4, TimeSpan.TicksPerSecond, 10 * TimeSpan.TicksPerSecond)),
         };
         _loop = new MonitorLoop(settings, config.ToPolicy(Environment.ProcessId), _events, pardons?.Ledger, pardons is null ? null : pardons.OnScan, _stop, systemd is null ? null : systemd.PingWatchdog);
         _owned.Add(_loop);

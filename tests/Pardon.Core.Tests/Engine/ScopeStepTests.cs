@@ -88,6 +88,28 @@ public sealed class ScopeStepTests
         Assert.True(step.Step(Reading(200 * 1024, 4000)).WakeAtMs < 4100);
     }
 
+    [Fact]
+    public void Covered_ScansAtItsOwnInterval_AndStillReadsEveryLongestPoll()
+    {
+        var step = new ScopeStep(Settings() with { CoveredScanIntervalMs = 7500 });
+        ScopeInput Covered(long now) => new(new MemorySample(TotalKiB, 200 * 1024, 0, 0, now), now, VictimProgress.None, coveredByWakeup: true);
+
+        ScopeDecision d0 = step.Step(Covered(0));
+        Assert.True(d0.ScanDue);
+        Assert.Equal(3000, d0.WakeAtMs);         // the longest poll; the next scan is at 8000
+        ScopeDecision d1 = step.Step(Covered(3000));
+        Assert.False(d1.ScanDue);
+        Assert.Equal(6000, d1.WakeAtMs);
+        ScopeDecision d2 = step.Step(Covered(6000));
+        Assert.False(d2.ScanDue);
+        Assert.Equal(8000, d2.WakeAtMs);
+        Assert.True(step.Step(Covered(8000)).ScanDue);
+
+        // Uncovered again (usage went past the threshold): back to a scan every second.
+        Assert.False(step.Step(Reading(200 * 1024, 8500)).ScanDue);
+        Assert.True(step.Step(Reading(200 * 1024, 9000)).ScanDue);
+    }
+
     [Theory]
     [InlineData(BelowTerm, ScopeAction.ActTerm, PressureLevel.Terminate)]
     [InlineData(BelowKill, ScopeAction.ActKill, PressureLevel.Kill)]
