@@ -12,7 +12,7 @@ namespace Pardon.EndToEnd.Tests.Daemon;
 /// Many scopes in one daemon, on the real kernel: a glob over container-like memory cgroups made (and
 /// removed) while the daemon runs, and two scopes in trouble at once — a kill in one never waits for the
 /// other. Every cgroup lives under one test cgroup of 512 MiB, each with its own smaller limit.
-/// About 25 s together.
+/// About 30 s together.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class ScopesTests
@@ -82,6 +82,39 @@ public sealed class ScopesTests
         _output.WriteLine(removed.GetRawText());
         List<JsonElement> events = daemon.Stop();
         Assert.True(events.Named("warning").All(w => w.Text("code") is not ("scope_error" or "scan_failed" or "registry")), $"no engine failures\n{daemon.Describe()}");
+    }
+
+    /// <summary>
+    /// A scope removed while its victim is being followed (the victim moved out, as a container runtime may do,
+    /// and the cgroup removed during the victim's SIGTERM grace): the scope ends cleanly, nothing more is sent
+    /// to the victim from the ended scope, and the daemon goes on watching (a cgroup made next is picked up).
+    /// </summary>
+    [MemoryCgroupFact]
+    public void ScopeRemovedMidKill_EndsCleanly_AndTheDaemonGoesOn()
+    {
+        using var parent = TestCgroup.Create(ParentLimit, _output);
+        using var daemon = DaemonProcess.StartWith(["--cgroup", parent.Path + "/*"], _output, """
+            "kill": { "grace": "3s" }
+            """);
+        using TestCgroup doomed = parent.CreateChild("doomed", 128L << 20);
+        daemon.WaitForEvent(e => EventsFile.Name(e) == "scope_added" && e.Text("scope") == doomed.Path, s_timeout, "scope_added");
+        CgroupProcess stubborn = doomed.StartMemhog("--mib", "118", "--ignore-term");
+        daemon.WaitForEvent("kill", stubborn.Pid, s_timeout);
+
+        // Out of the cgroup, then the cgroup removed, well within the victim's 3 s grace.
+        parent.WriteControl("cgroup.procs", stubborn.Pid.ToString(CultureInfo.InvariantCulture));
+        Directory.Delete(doomed.Path);
+        daemon.WaitForEvent(e => EventsFile.Name(e) == "scope_removed" && e.Text("scope") == doomed.Path, TimeSpan.FromSeconds(5), "scope_removed");
+        using TestCgroup next = parent.CreateChild("next", 64L << 20);
+        daemon.WaitForEvent(e => EventsFile.Name(e) == "scope_added" && e.Text("scope") == next.Path, s_timeout, "scope_added after the removal");
+        Thread.Sleep(TimeSpan.FromSeconds(3.5)); // past the ended scope's grace
+        bool alive = !stubborn.HasExited;
+        List<JsonElement> events = daemon.Stop();
+        string context = $"stubborn {stubborn.Pid}: {stubborn.Describe()}\n{daemon.Describe()}";
+
+        Assert.True(alive, $"the victim of the ended scope died (it had only SIGTERM, which it ignores)\n{context}");
+        Assert.DoesNotContain(events, e => EventsFile.Name(e) == "kill" && e.Flag("escalated"));
+        Assert.True(events.Named("warning").All(w => w.Text("code") is not ("scope_error" or "scan_failed" or "registry")), $"no engine failures\n{context}");
     }
 
     /// <summary>
