@@ -12,6 +12,6 @@ out="${PARDON_BENCH_ARTIFACTS:-artifacts/bench}"
 echo "building (JIT ReadyToRun, Native AOT, memhog)..." >&2
 dotnet publish src/Pardon.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
   -o "$out/jit" --nologo -v:q >/dev/null
-dotnet publish src/Pardon.Cli -c Release -r linux-x64 -p:PardonAot=true -o "$out/aot" --nologo -v:q >/dev/null
+./scripts/publish "$out/aot" >/dev/null
 cc -O2 -Wall -o "$out/memhog" tests/Pardon.EndToEnd.Tests/helpers/memhog.c
 exec python3 bench/daemon/bench.py --jit "$out/jit/pardon" --aot "$out/aot/pardon" --memhog "$out/memhog" "$@"
