@@ -4,7 +4,7 @@
 #   2. the fastest allocation rate at which the daemon still beats the kernel's memcg OOM killer every time,
 #   3. idle RSS and CPU over 60 s: Pardon (JIT and Native AOT builds) next to earlyoom and nohang.
 # Memory pressure is created only inside memory cgroups (≤ 512 MiB) made under this shell's own cgroup.
-#   bench/daemon.sh [--quick] [--trials N] [--idle-seconds S]
+#   bench/daemon.sh [--quick] [--trials N] [--idle-seconds S] [--idle-only]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup bench
