@@ -144,8 +144,10 @@ complete_bash() {
 [ "$(complete_bash pardon sta)" = status ] || fail "bash: 'pardon sta' completes to '$(complete_bash pardon sta)'"
 [ "$(complete_bash pardon daemon --dry)" = --dry-run ] || fail "bash: 'pardon daemon --dry' completes to '$(complete_bash pardon daemon --dry)'"
 zsh -n /usr/share/zsh/vendor-completions/_pardon || fail "zsh cannot parse _pardon"
-zsh -c 'autoload -Uz compinit && compinit -u -d "$(mktemp)" && [[ $_comps[pardon] == _pardon ]]' \
+zsh -c 'autoload -Uz compinit && compinit -u -d "$1/zcompdump" && [[ $_comps[pardon] == _pardon ]]' zsh "$contents" \
   || fail "zsh's compinit does not find _pardon in its vendor-completions"
+# fish keeps its history and variables under XDG_*: in the test's own directory, not root's home.
+export XDG_CONFIG_HOME="$contents/xdg-config" XDG_DATA_HOME="$contents/xdg-data"
 fish --no-execute /usr/share/fish/vendor_completions.d/pardon.fish || fail "fish cannot parse pardon.fish"
 fish -c 'complete -C "pardon da"' | grep -q '^daemon' || fail "fish: 'pardon da' does not complete to daemon"
 fish -c 'complete -C "pardon daemon --dry"' | grep -q '^--dry-run' || fail "fish: 'pardon daemon --dry' does not complete"
