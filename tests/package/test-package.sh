@@ -9,7 +9,7 @@
 #   tests/package/test-package.sh [--deb FILE]   (a prebuilt package; default: build one)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-repo=$PWD
+test_started=$(date +%s)
 
 fail() { echo "package test: FAILED: $*" >&2; exit 1; }
 step() { echo "package test: $*" >&2; }
@@ -33,9 +33,8 @@ fi
 version=$(dpkg-deb -f "$deb" Version)
 
 step "lintian"
-lintian_out=$(mktemp)
-lintian --fail-on error --info "$deb" | tee "$lintian_out" >&2 || fail "lintian reports errors (above)"
-rm -f "$lintian_out"
+# Errors fail the test; warnings and notes are printed (docs/operations.md lists the expected notes).
+lintian --fail-on error --info "$deb" >&2 || fail "lintian reports errors (above)"
 
 # Whatever happens from here on, leave the machine as it was.
 removed_conflicts=()
@@ -177,4 +176,4 @@ for path in /etc/pardon /var/log/pardon /etc/systemd/system/multi-user.target.wa
   [ ! -e "$path" ] && [ ! -L "$path" ] || fail "$path is left after purge"
 done
 
-step "passed (pardon $version)"
+step "passed (pardon $version) in $(( $(date +%s) - test_started )) s"
