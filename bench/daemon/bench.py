@@ -243,7 +243,8 @@ def rss_kib(pid):
 
 
 def idle(builds, seconds, warmup, workdir):
-    commands = [(f"pardon ({name})", [binary, "daemon", "--socket", os.path.join(workdir, f"idle-{name}.sock")])
+    # --dry-run: a daemon watching the whole (shared) machine must never signal; it costs the same when idle.
+    commands = [(f"pardon ({name})", [binary, "daemon", "--dry-run", "--socket", os.path.join(workdir, f"idle-{name}.sock")])
                 for name, binary in builds]
     if shutil.which("earlyoom"):
         # Debian's packaged defaults (/etc/default/earlyoom): a memory report once an hour.
@@ -287,34 +288,38 @@ def main():
     ap.add_argument("--trials", type=int, default=20)
     ap.add_argument("--idle-seconds", type=int, default=60)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--idle-only", action="store_true", help="only the idle measurement: no memory pressure at all")
     args = ap.parse_args()
     if args.quick:
         args.trials, args.idle_seconds = 4, 15
     builds = [("JIT", os.path.abspath(args.jit)), ("AOT", os.path.abspath(args.aot))]
     memhog = os.path.abspath(args.memhog)
     trial.workdir = tempfile.mkdtemp(prefix="pardon-bench-")
+    react, rates, best = [], [], None
     try:
-        print("reaction (memhog allocating as fast as it can; levels 10%/5%)...", file=sys.stderr)
-        react = reaction(builds, memhog, [128, 512], args.trials)
-        print("fastest allocation rate the daemon beats every time (AOT, 256 MiB cgroup)...", file=sys.stderr)
-        rate_trials = max(3, args.trials // 4)
-        rates, best = fastest_rate(builds[1][1], memhog, 256, [256, 512, 1024, 2048, 0], rate_trials)
+        if not args.idle_only:
+            print("reaction (memhog allocating as fast as it can; levels 10%/5%)...", file=sys.stderr)
+            react = reaction(builds, memhog, [128, 512], args.trials)
+            print("fastest allocation rate the daemon beats every time (AOT, 256 MiB cgroup)...", file=sys.stderr)
+            rate_trials = max(3, args.trials // 4)
+            rates, best = fastest_rate(builds[1][1], memhog, 256, [256, 512, 1024, 2048, 0], rate_trials)
         print(f"idle ({args.idle_seconds} s, whole machine, packaged defaults)...", file=sys.stderr)
         idle_rows = idle(builds, args.idle_seconds, 15, trial.workdir)
     finally:
         shutil.rmtree(trial.workdir, ignore_errors=True)
 
-    print()
-    print("| daemon | cgroup | trials | kernel fired first | reaction to exit (latency_ms) | decision (decision_ms) | kernel teardown (teardown_ms) |")
-    print("|---|---|---|---|---|---|---|")
-    for name, limit, n, fired, decision, latency, teardown in react:
-        print(f"| pardon ({name}) | {limit} MiB | {n} | {fired} | {stats(latency)} | {stats(decision)} | {stats(teardown)} |")
-    print()
-    print("| allocation rate | daemon killed first (256 MiB cgroup, AOT) |")
-    print("|---|---|")
-    for rate, wins, n in rates:
-        print(f"| {(str(rate) + ' MiB/s') if rate else 'unlimited (memhog full speed)'} | {wins}/{n} |")
-    print(f"\nfastest rate beaten every time: {'unlimited' if best == 0 else (str(best) + ' MiB/s') if best else 'none'}")
+    if not args.idle_only:
+        print()
+        print("| daemon | cgroup | trials | kernel fired first | reaction to exit (latency_ms) | decision (decision_ms) | kernel teardown (teardown_ms) |")
+        print("|---|---|---|---|---|---|---|")
+        for name, limit, n, fired, decision, latency, teardown in react:
+            print(f"| pardon ({name}) | {limit} MiB | {n} | {fired} | {stats(latency)} | {stats(decision)} | {stats(teardown)} |")
+        print()
+        print("| allocation rate | daemon killed first (256 MiB cgroup, AOT) |")
+        print("|---|---|")
+        for rate, wins, n in rates:
+            print(f"| {(str(rate) + ' MiB/s') if rate else 'unlimited (memhog full speed)'} | {wins}/{n} |")
+        print(f"\nfastest rate beaten every time: {'unlimited' if best == 0 else (str(best) + ' MiB/s') if best else 'none'}")
     print()
     print(f"| daemon (idle, whole machine) | CPU over {args.idle_seconds} s (schedstat) | utime+stime (ticks) | VmRSS |")
     print("|---|---|---|---|")

@@ -27,6 +27,7 @@ public static class PardonCli
             StatusCommand.Create(output, error),
             TopCommand.Create(output, error),
         };
+        root.Subcommands.Add(CompletionsCommand.Create(root, output));
         return root;
     }
 

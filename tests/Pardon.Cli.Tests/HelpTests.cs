@@ -10,7 +10,7 @@ public sealed class HelpTests
     public static TheoryData<string> Commands()
     {
         var data = new TheoryData<string> { "" };
-        foreach (Command c in PardonCli.CreateRootCommand(TextWriter.Null, TextWriter.Null).Subcommands)
+        foreach (Command c in PardonCli.CreateRootCommand(TextWriter.Null, TextWriter.Null).Subcommands.Where(c => !c.Hidden))
         {
             data.Add(c.Name);
         }

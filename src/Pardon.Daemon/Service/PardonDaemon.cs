@@ -20,7 +20,7 @@ namespace Pardon.Daemon.Service;
 /// </summary>
 public sealed class PardonDaemon : IDisposable
 {
-    public const string Version = "0.1.0";
+    public static string Version => BuildInfo.Version;
 
     private readonly DaemonOptions _options;
     private readonly TextWriter _log;
