@@ -44,11 +44,11 @@ internal sealed partial record CompletionCommand(
         return new CompletionOption(names, Summarize(option.Description), value);
     }
 
-    /// <summary>The help name says what a value is (FILE, DIR, PID, COMMAND); anything else is free text.</summary>
+    /// <summary>The help name says what a value is (FILE, DIR or PATTERN, PID, COMMAND); anything else is free text.</summary>
     private static ValueKind KindOf(string? helpName) => helpName switch
     {
         "FILE" or "PATH" => ValueKind.File,
-        "DIR" => ValueKind.Directory,
+        "DIR" or "PATTERN" => ValueKind.Directory, // a cgroup pattern is a directory, maybe with wildcards
         "PID" => ValueKind.Pid,
         "COMMAND" => ValueKind.Command,
         _ => ValueKind.Text,
