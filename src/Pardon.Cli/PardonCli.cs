@@ -33,17 +33,14 @@ public static class PardonCli
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         RootCommand root = CreateRootCommand(output, error);
-        ParseResult parse = root.Parse(args);
+
+        // No response files: "@name" is an ordinary value here (a --reason, a command's argument), never
+        // "read more arguments from the file name".
+        ParseResult parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0 && !WantsHelp(args))
         {
-            // Usage errors exit with 2 (the contract), one line each, and point at --help rather than printing it all.
-            foreach (System.CommandLine.Parsing.ParseError e in parse.Errors)
-            {
-                error.WriteLine("pardon: " + e.Message);
-            }
-
-            string command = parse.CommandResult.Command is RootCommand ? "pardon" : "pardon " + parse.CommandResult.Command.Name;
-            error.WriteLine($"Try '{command} --help'.");
+            // Usage errors exit with 2 (the contract): one line, the most specific problem, pointing at --help.
+            error.WriteLine(UsageErrors.Line(parse));
             return (int)ExitCode.Usage;
         }
 

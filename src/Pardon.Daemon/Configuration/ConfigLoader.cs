@@ -26,7 +26,7 @@ public static class ConfigLoader
         MaxDepth = 16,
     };
 
-    /// <summary>The embedded default configuration's text.</summary>
+    /// <summary>The embedded default configuration's text (packaging/pardon.jsonc): the one home of every default.</summary>
     public static string EmbeddedDefaults()
     {
         using Stream stream = typeof(ConfigLoader).Assembly.GetManifestResourceStream(EmbeddedName)
@@ -35,14 +35,16 @@ public static class ConfigLoader
         return reader.ReadToEnd();
     }
 
+    /// <summary>Lays the embedded defaults over a new <see cref="PardonConfig"/> (its constructor calls this).</summary>
+    internal static void ApplyEmbeddedDefaults(PardonConfig config) => Apply(config, EmbeddedDefaults(), "embedded defaults");
+
     /// <summary>
     /// Loads the configuration: <paramref name="path"/> when given (it must exist), else the default path
     /// when it exists, else the embedded defaults alone.
     /// </summary>
     public static PardonConfig Load(string? path)
     {
-        var config = new PardonConfig();
-        Apply(config, EmbeddedDefaults(), "embedded defaults");
+        var config = new PardonConfig(); // the embedded defaults
         string? file = path ?? (File.Exists(DefaultPath) ? DefaultPath : null);
         if (file is null)
         {
@@ -108,7 +110,7 @@ public static class ConfigLoader
                     case "growth":
                         v.Object(value, path, ["window", "weight"], (n, e, p) =>
                         {
-                            if (n == "window" && v.Duration(e, p, min: TimeSpan.FromSeconds(1)) is TimeSpan w)
+                            if (n == "window" && v.Duration(e, p, min: TimeSpan.FromSeconds(1), max: TimeSpan.FromDays(1)) is TimeSpan w)
                             {
                                 config.GrowthWindow = w;
                             }
@@ -121,7 +123,7 @@ public static class ConfigLoader
                     case "kill":
                         v.Object(value, path, ["grace"], (n, e, p) =>
                         {
-                            if (v.Duration(e, p, min: TimeSpan.Zero) is TimeSpan g)
+                            if (v.Duration(e, p, min: TimeSpan.Zero, max: TimeSpan.FromMinutes(10)) is TimeSpan g)
                             {
                                 config.KillGrace = g;
                             }
@@ -215,6 +217,17 @@ public static class ConfigLoader
     /// <summary>Cross-field checks: a kill level above its terminate level can never be reached in order.</summary>
     public static void CheckLevels(PardonConfig config, Validator v)
     {
+        // A memory level of 100% is reached by every reading of any scope; the scope's size is needed for
+        // the other comparisons (a percentage against a size, a size against the total), made at start-up
+        // and on every reading (Thresholds.Check).
+        foreach ((string key, MemoryLevel level) in new[] { ("thresholds.term_below", config.TermBelow), ("thresholds.kill_below", config.KillBelow) })
+        {
+            if (level.Percent >= 100)
+            {
+                v.Error(key, $"{level} is all of a scope's memory: every reading would be a shortage (use less than 100%)");
+            }
+        }
+
         if (Comparable(config.KillBelow, config.TermBelow) && config.KillBelow.ToKiB(1 << 30) > config.TermBelow.ToKiB(1 << 30))
         {
             v.Error("thresholds.kill_below", $"{config.KillBelow} is above thresholds.term_below ({config.TermBelow}); the kill level must be the lower one");
@@ -242,9 +255,9 @@ public static class ConfigLoader
                 case "socket":
                     if (v.AbsolutePath(e, p) is string socket)
                     {
-                        if (System.Text.Encoding.UTF8.GetByteCount(socket) > 107)
+                        if (SocketPath.Check(socket) is string problem)
                         {
-                            v.Error(p, $"\"{socket}\" is longer than a Unix socket path may be (107 bytes)");
+                            v.Error(p, problem);
                         }
                         else
                         {
@@ -611,7 +624,7 @@ public static class ConfigLoader
                         maxRss = Size(x, p);
                         break;
                     case "max_ttl":
-                        maxTtl = Duration(x, p, TimeSpan.FromSeconds(1));
+                        maxTtl = Duration(x, p, TimeSpan.FromSeconds(1), TimeSpan.FromDays(366));
                         break;
                     case "users":
                         foreach (string? name in Array(x, p, (u, up) => u.ValueKind == JsonValueKind.Number && u.TryGetUInt32(out uint n) ? n.ToString(CultureInfo.InvariantCulture) : String(u, up)))

@@ -113,7 +113,7 @@ public sealed partial class MonitorLoop
                     Code = "signal_failed",
                     Pid = victim.Pid,
                     Comm = victim.Comm,
-                    Message = $"could not signal {victim.Pid} ({victim.Comm}): {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}",
+                    Message = $"could not signal {victim.Pid} ({victim.Comm}): {Errors.Describe(errno)}",
                 });
                 return KillOutcome.Failed;
             }
@@ -157,7 +157,7 @@ public sealed partial class MonitorLoop
         _monitor.Scan(now);
         _onScan?.Invoke(_monitor.Table.Processes, now);
         _monitor.Scope.Memory.TryRead(now, out MemorySample current);
-        Act(PressureLevel.Terminate, in current, _settings.Thresholds.Resolve(in current), 0, Stopwatch.GetTimestamp(), rehearsal: true);
+        Act(PressureLevel.Terminate, in current, _settings.Thresholds.Resolve(in current, out _), 0, Stopwatch.GetTimestamp(), rehearsal: true);
 
         // The scope may be empty now (a fresh cgroup): rank the daemon itself and pid 1 as well, so rule
         // matching, the kernel arithmetic and the explanations are compiled whatever the scope holds.
@@ -165,7 +165,7 @@ public sealed partial class MonitorLoop
         selfTable.Scan(new FixedPidSource(Environment.ProcessId, 1), new PidList(), now, _settings.ScanInterval.Milliseconds);
         Ranking ranking = _monitor.Rank(now, _pardons, selfTable.Processes);
         _monitor.Scope.Memory.TryRead(now, out MemorySample sample);
-        ResolvedThresholds levels = _settings.Thresholds.Resolve(in sample);
+        ResolvedThresholds levels = _settings.Thresholds.Resolve(in sample, out _);
         levels.Evaluate(in sample, out long thresholdKiB);
         int index = ranking.Victim >= 0 ? ranking.Victim : ranking.Count > 0 ? 0 : -1;
         if (index >= 0)

@@ -27,6 +27,7 @@ public sealed partial class MonitorLoop
     private PollPlanner _planner;
     private DaemonEvent? _pendingPressure;
     private bool _scopeLostReported;
+    private LevelProblems _levelMisfit;
 
     /// <param name="monitor">The scope's process table and memory reader.</param>
     /// <param name="stop">Signalled to stop the loop (SIGTERM, SIGINT).</param>
@@ -81,7 +82,7 @@ public sealed partial class MonitorLoop
             {
                 Event = "warning",
                 Code = "priority",
-                Message = $"cannot raise the monitor thread's priority to nice -20 ({System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}; needs CAP_SYS_NICE): on a saturated machine its reaction may be delayed",
+                Message = $"cannot raise the monitor thread's priority to nice -20 ({Errors.Describe(errno)}; needs CAP_SYS_NICE): on a saturated machine its reaction may be delayed",
             });
         }
 
@@ -110,7 +111,12 @@ public sealed partial class MonitorLoop
                 continue;
             }
 
-            ResolvedThresholds levels = thresholds.Resolve(in sample);
+            ResolvedThresholds levels = thresholds.Resolve(in sample, out LevelProblems misfit);
+            if (misfit != _levelMisfit)
+            {
+                ReportLevelFit(thresholds, misfit, in sample);
+            }
+
             Statistics.LastSample = sample;
             Statistics.LastThresholds = levels;
             PressureLevel level = levels.Evaluate(in sample, out long thresholdKiB);
@@ -208,6 +214,24 @@ public sealed partial class MonitorLoop
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The scope's size changed so that the levels stopped (or started again) to fit it: say so once per
+    /// change. Until they fit again the pair that does not fit acts at <see cref="Thresholds.Fallback"/>.
+    /// </summary>
+    private void ReportLevelFit(Thresholds thresholds, LevelProblems misfit, in MemorySample sample)
+    {
+        _levelMisfit = misfit;
+        string scope = _monitor.Scope.Cgroup is { } c ? $"cgroup {c.Path}'s" : "the system's";
+        _events.Emit(new DaemonEvent
+        {
+            Event = "warning",
+            Code = misfit == LevelProblems.None ? "levels_fit" : "levels_do_not_fit",
+            Message = misfit == LevelProblems.None
+                ? $"the configured levels fit {scope} memory again ({Units.FormatKiB(sample.TotalKiB)}); acting at them"
+                : thresholds.DescribeFallback(misfit, in sample, scope),
+        });
     }
 
     private void ReportScopeLost()

@@ -68,7 +68,14 @@ public sealed class PardonDaemon : IDisposable
         ConfigLoader.CheckLevels(config, v);
         if (v.Problems.Count > 0)
         {
-            throw new ConfigException("command line", v.Problems.Select(p => p.Replace("thresholds.term_below", "--term-below", StringComparison.Ordinal).Replace("thresholds.kill_below", "--kill-below", StringComparison.Ordinal)).ToList());
+            // The file passed its own checks, so a problem now involves a flag: name the flags given.
+            string Flags(string problem)
+            {
+                problem = options.TermBelow is null ? problem : problem.Replace("thresholds.term_below", "--term-below", StringComparison.Ordinal);
+                return options.KillBelow is null ? problem : problem.Replace("thresholds.kill_below", "--kill-below", StringComparison.Ordinal);
+            }
+
+            throw new ConfigException(string.Join("\n", v.Problems.Select(Flags)));
         }
 
         return config;
@@ -84,6 +91,13 @@ public sealed class PardonDaemon : IDisposable
         Config = config;
         ResolvedScope scope = ResolvedScope.Create(_options.Cgroup);
         _owned.Add(scope);
+        if (!scope.Memory.TryRead(Clock.BootTimeMs(), out MemorySample first))
+        {
+            throw new IOException($"cannot read the memory state of {scope.Cgroup?.Path ?? "the system"}");
+        }
+
+        var thresholds = new Thresholds(config.TermBelow, config.KillBelow, config.SwapTermBelow, config.SwapKillBelow);
+        LevelCheck.RefuseIfUnfit(thresholds, first, scope.Cgroup is { } c ? $"cgroup {c.Path}'s" : "the system's", _options, config.Source);
         _events = new EventLog(config.EventsFile, _log, _options.JsonLog);
         _owned.Add(_events);
         _events.HoldUntilStart(); // the log starts with `start`; start-up warnings follow it
@@ -91,11 +105,6 @@ public sealed class PardonDaemon : IDisposable
         ProtectSelf();
         var monitor = new ScopeMonitor(scope, config.ToPolicy(Environment.ProcessId), ownsScope: false);
         _owned.Add(monitor);
-        if (!scope.Memory.TryRead(Clock.BootTimeMs(), out MemorySample first))
-        {
-            throw new IOException($"cannot read the memory state of {scope.Cgroup?.Path ?? "the system"}");
-        }
-
         PardonService? pardons = null;
         if (!_options.NoSocket)
         {
@@ -105,8 +114,7 @@ public sealed class PardonDaemon : IDisposable
             _pardons = pardons;
         }
 
-        var thresholds = new Thresholds(config.TermBelow, config.KillBelow, config.SwapTermBelow, config.SwapKillBelow);
-        ResolvedThresholds levels = thresholds.Resolve(in first);
+        ResolvedThresholds levels = thresholds.Resolve(in first, out _);
         List<(int, short, Action)> wakeups = ArmWakeups(scope, first, levels);
 
         using SystemdNotifier? systemd = SystemdNotifier.FromEnvironment();
@@ -193,6 +201,7 @@ public sealed class PardonDaemon : IDisposable
             Kills = s?.Kills ?? 0,
             LastKill = s?.LastKill,
             Mlocked = _mlocked,
+            LockedKiB = SelfProtection.LockedKiB(),
             Pardons = _pardons?.Ledger.Count ?? 0,
             KernelProtect = _pardons?.KernelProtectAvailable ?? false,
             Wakeups = [.. _wakeupDescriptions],
@@ -238,7 +247,7 @@ public sealed class PardonDaemon : IDisposable
         _mlocked = errno == 0;
         if (!_mlocked)
         {
-            Warn("mlockall", $"cannot lock the daemon's memory (mlockall: {Marshal.GetPInvokeErrorMessage(errno)}); under heavy pressure it may stall on page faults");
+            Warn("mlockall", $"cannot lock the daemon's memory (mlockall: {Errors.Describe(errno)}); under heavy pressure it may stall on page faults");
         }
     }
 
