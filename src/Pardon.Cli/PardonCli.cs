@@ -2,6 +2,7 @@
 
 using System.CommandLine;
 using Pardon.Cli.Commands;
+using Pardon.Daemon;
 using Pardon.Daemon.Configuration;
 using Pardon.Linux.Cgroups;
 using Pardon.Linux.Io;
@@ -72,8 +73,8 @@ public static class PardonCli
         ScopeException s => (ExitCode.Usage, s.Message),
         ConfigException c => (ExitCode.Usage, c.Message),
         LinuxException l => (ExitCode.Failure, l.Message),
-        UnauthorizedAccessException a => (ExitCode.Failure, a.Message),
-        IOException io => (ExitCode.Failure, io.Message),
+        UnauthorizedAccessException or System.Net.Sockets.SocketException => (ExitCode.Failure, ErrorText.Describe(ex)),
+        IOException io => (ExitCode.Failure, io is FileNotFoundException or DirectoryNotFoundException ? ErrorText.Describe(io) : io.Message),
         OperationCanceledException => (ExitCode.Failure, "interrupted"),
         _ => null,
     };

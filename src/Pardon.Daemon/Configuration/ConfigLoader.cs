@@ -51,19 +51,53 @@ public static class ConfigLoader
             return config;
         }
 
-        string text;
-        try
-        {
-            text = File.ReadAllText(file);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigException(file, [ex is FileNotFoundException or DirectoryNotFoundException ? "no such file" : ex.Message]);
-        }
-
-        Apply(config, text, file);
+        Apply(config, Read(file), file);
         config.Source = file;
         return config;
+    }
+
+    /// <summary>The longest configuration file read: far above any real one, and a bound for a wrong path (/dev/zero).</summary>
+    public const int MaxFileBytes = 1024 * 1024;
+
+    /// <summary>The file's text, or a <see cref="ConfigException"/> saying in words why it cannot be read.</summary>
+    public static string Read(string file)
+    {
+        if (Directory.Exists(file))
+        {
+            throw new ConfigException(file, ["is a directory, not a configuration file"]);
+        }
+
+        try
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.None);
+            byte[] buffer = new byte[MaxFileBytes + 1];
+            int length = 0, n;
+            while (length < buffer.Length && (n = stream.Read(buffer, length, buffer.Length - length)) > 0)
+            {
+                length += n;
+            }
+
+            if (length > MaxFileBytes)
+            {
+                throw new ConfigException(file, [$"is larger than {Sizes.Format(MaxFileBytes)}; is it the right file?"]);
+            }
+
+            // Decoded leniently (a stray byte becomes U+FFFD and shows in the message of the field it is in);
+            // a byte order mark is skipped, as editors write one.
+            return new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetString(buffer, 0, length).TrimStart('\uFEFF');
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new ConfigException(file, [$"cannot be read: permission denied (pardon runs as {Environment.UserName})"]);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ConfigException(file, ["no such file"]);
+        }
+        catch (IOException ex)
+        {
+            throw new ConfigException(file, ["cannot be read: " + ex.Message]);
+        }
     }
 
     /// <summary>Lays <paramref name="json"/> over <paramref name="config"/>; throws <see cref="ConfigException"/> listing every problem.</summary>
@@ -76,8 +110,10 @@ public static class ConfigLoader
         }
         catch (JsonException ex)
         {
-            string where = ex.LineNumber is long line ? $"line {line + 1}, column {ex.BytePositionInLine + 1}: " : "";
-            throw new ConfigException(source, [where + "not valid JSON (comments and trailing commas are allowed): " + FirstSentence(ex.Message)]);
+            byte[] utf8 = System.Text.Encoding.UTF8.GetBytes(json);
+            long line = ex.LineNumber ?? 0, column = ex.BytePositionInLine ?? 0;
+            throw new ConfigException(source,
+                [JsonErrorText.Where(utf8, line, column) + "not valid JSON: " + JsonErrorText.Describe(utf8, line, column, s_options.MaxDepth)]);
         }
 
         using (doc)
@@ -313,12 +349,6 @@ public static class ConfigLoader
                     break;
             }
         });
-    }
-
-    private static string FirstSentence(string message)
-    {
-        int cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
     }
 
     /// <summary>Validation helpers that record problems by field path instead of throwing at the first.</summary>

@@ -81,6 +81,10 @@ public sealed class PardonDaemon : IDisposable
         return config;
     }
 
+    private static string NotRootHint() => ErrorText.IsRoot
+        ? ""
+        : " (the daemon normally runs as root; as another user, give --socket a path in a directory you may write)";
+
     /// <summary>Asks a running <see cref="Run"/> to stop (from a signal handler or a test).</summary>
     public void RequestStop() => _stop.Signal();
 
@@ -97,8 +101,22 @@ public sealed class PardonDaemon : IDisposable
         }
 
         var thresholds = new Thresholds(config.TermBelow, config.KillBelow, config.SwapTermBelow, config.SwapKillBelow);
+        if (!_options.NoSocket && PathAccess.WhyCannotCreate(config.Socket) is string why)
+        {
+            // Before anything is started or logged, so that this is the one line a mistaken start prints.
+            throw new IOException($"cannot create the pardon socket {config.Socket}: {why}{NotRootHint()}");
+        }
+
         LevelCheck.RefuseIfUnfit(thresholds, first, scope.Cgroup is { } c ? $"cgroup {c.Path}'s" : "the system's", _options, config.Source);
-        _events = new EventLog(config.EventsFile, _log, _options.JsonLog);
+        try
+        {
+            _events = new EventLog(config.EventsFile, _log, _options.JsonLog);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"cannot open the events file {config.EventsFile}: {ErrorText.Describe(ex)}", ex);
+        }
+
         _owned.Add(_events);
         _events.HoldUntilStart(); // the log starts with `start`; start-up warnings follow it
 
@@ -110,7 +128,15 @@ public sealed class PardonDaemon : IDisposable
         {
             pardons = new PardonService(config, _events, Status, config.Socket);
             _owned.Add(pardons);
-            pardons.Start();
+            try
+            {
+                pardons.Start();
+            }
+            catch (Exception ex) when (ex is UnauthorizedAccessException or System.Net.Sockets.SocketException)
+            {
+                throw new IOException($"cannot create the pardon socket {config.Socket}: {ErrorText.Describe(ex)}{NotRootHint()}", ex);
+            }
+
             _pardons = pardons;
         }
 

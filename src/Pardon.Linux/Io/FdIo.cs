@@ -272,6 +272,22 @@ internal static unsafe class FdIo
         }
     }
 
+    /// <summary>faccessat(2) with the effective ids: 0 when <paramref name="mode"/> (W_OK, X_OK) is allowed, else −errno.</summary>
+    public static int AccessAt(int dirfd, ReadOnlySpan<byte> path, int mode)
+    {
+        Span<byte> stack = stackalloc byte[MaxPath];
+        int rc = Terminate(path, stack, out Span<byte> z);
+        if (rc < 0)
+        {
+            return rc;
+        }
+
+        fixed (byte* p = z)
+        {
+            return Interop.Libc.FAccessAt(dirfd, p, mode, Interop.Libc.AT_EACCESS) == 0 ? 0 : -Marshal.GetLastPInvokeError();
+        }
+    }
+
     /// <summary>Writes all of <paramref name="data"/>; 0 or a negative errno.</summary>
     public static int Write(int fd, ReadOnlySpan<byte> data)
     {
