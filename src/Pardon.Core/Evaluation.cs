@@ -33,8 +33,8 @@ public struct Evaluation
     public long Score;
 
     /// <summary>
-    /// Too small to matter: holds less than the scope's negligible size (see <see cref="SelectionPolicy.NegligibleShare"/>),
-    /// so Pardon chooses it only when no larger candidate is left.
+    /// Too small to matter: holds less than the scope's negligible size (see <see cref="SelectionPolicy.NegligibleShare"/>)
+    /// while a larger candidate exists, so Pardon passes it over for that one.
     /// </summary>
     public bool Negligible;
 

@@ -104,6 +104,11 @@ public static class Sizes
 
     public static string Format(long bytes)
     {
+        if (bytes % (1024L * 1024 * 1024 * 1024) == 0 && bytes != 0)
+        {
+            return (bytes / (1024L * 1024 * 1024 * 1024)).ToString(CultureInfo.InvariantCulture) + "TiB";
+        }
+
         if (bytes % (1024L * 1024 * 1024) == 0 && bytes != 0)
         {
             return (bytes / (1024L * 1024 * 1024)).ToString(CultureInfo.InvariantCulture) + "GiB";

@@ -46,6 +46,7 @@ public sealed class VictimSelector
 
         Span<long> badness = _badness.AsSpan(0, processes.Length);
         long negligiblePages = NegligiblePages(scope);
+        bool anyLarge = false;
         int best = -1;
         for (int i = 0; i < processes.Length; i++)
         {
@@ -91,10 +92,21 @@ public sealed class VictimSelector
                 : Exclusion.None;
             e.Score = e.KernelEligible ? e.KernelBadness + e.GrowthBonus : KernelOom.Ineligible;
             e.Negligible = Footprint(p, scope.PageSize) < negligiblePages;
+            anyLarge |= e.Eligible && !e.Negligible;
 
             if (e.Eligible && (best < 0 || Compare(in e, in items[best]) > 0))
             {
                 best = i;
+            }
+        }
+
+        if (!anyLarge)
+        {
+            // Nobody larger to choose instead: nobody was passed over for being small, and the flag (and
+            // the explanation that goes with it) would only be noise. The order among them is unchanged.
+            for (int i = 0; i < items.Length; i++)
+            {
+                items[i].Negligible = false;
             }
         }
 

@@ -48,6 +48,7 @@ public sealed class NegligibleVictimTests
         Ranking r = Rank(new SelectionPolicy(), TestProcess.SystemScope(), a, b);
 
         Assert.Equal("tmux", Victim(r));
+        Assert.False(r.Items[0].Negligible); // nobody larger was preferred: nobody is marked
     }
 
     [Fact]

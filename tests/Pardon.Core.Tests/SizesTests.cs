@@ -96,7 +96,7 @@ public sealed class SizesTests
     [InlineData(MiB, "1MiB")]
     [InlineData(1536 * MiB, "1536MiB")]
     [InlineData(GiB, "1GiB")]
-    [InlineData(5 * TiB, "5120GiB")]
+    [InlineData(5 * TiB, "5TiB")]
     public void Format_Bytes_LargestWholeUnit(long bytes, string expected)
     {
         Assert.Equal(expected, Sizes.Format(bytes));

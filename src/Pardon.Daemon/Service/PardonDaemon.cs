@@ -60,6 +60,11 @@ public sealed class PardonDaemon : IDisposable
             config.KillBelow = kill;
         }
 
+        if (options.MetricsListen is string listen && !MetricsAddress.TryParse(listen, out _, out string listenProblem))
+        {
+            throw new ConfigException("--metrics-listen: " + listenProblem);
+        }
+
         config.Socket = options.Socket ?? config.Socket;
         config.EventsFile = options.EventsFile ?? config.EventsFile;
         config.MetricsListen = options.MetricsListen ?? config.MetricsListen;
