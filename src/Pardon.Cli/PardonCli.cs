@@ -59,7 +59,8 @@ public static class PardonCli
         }
         catch (Exception ex) when (Describe(ex) is (ExitCode code, string message))
         {
-            error.WriteLine("pardon: " + message);
+            // One line, whatever a path or name in it holds; a configuration's problems are already one per line.
+            error.WriteLine("pardon: " + (ex is ConfigException ? message : Core.Printable.Escape(message)));
             return (int)code;
         }
     }

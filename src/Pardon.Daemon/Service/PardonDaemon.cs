@@ -80,7 +80,8 @@ public sealed class PardonDaemon : IDisposable
                 return options.KillBelow is null ? problem : problem.Replace("thresholds.kill_below", "--kill-below", StringComparison.Ordinal);
             }
 
-            throw new ConfigException(string.Join("\n", v.Problems.Select(Flags)));
+            List<string> problems = v.Problems.Select(Flags).ToList();
+            throw problems.Count == 1 ? new ConfigException(problems[0]) : new ConfigException("command line", problems);
         }
 
         return config;
