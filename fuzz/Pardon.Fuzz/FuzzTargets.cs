@@ -42,10 +42,10 @@ public static class FuzzTargets
         catch (ConfigException ex)
         {
             Check(ex.Problems.Count > 0, "a refused configuration names a problem");
-            foreach (string problem in ex.Problems)
-            {
-                Check(!problem.Contains('\n', StringComparison.Ordinal), "each problem is one line");
-            }
+
+            // What the user sees: one line for one problem, else a count and one line per problem.
+            int lines = ex.Message.Split('\n').Length;
+            Check(lines == (ex.Problems.Count == 1 ? 1 : ex.Problems.Count + 1), "each problem is one line");
 
             return;
         }

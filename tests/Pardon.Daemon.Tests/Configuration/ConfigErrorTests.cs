@@ -52,6 +52,15 @@ public sealed partial class ConfigErrorTests : IDisposable
         => Assert.Contains("test.jsonc: " + expected, Problem(json), StringComparison.Ordinal);
 
     [Fact]
+    public void NewlineInAKey_StaysOneLine()
+    {
+        // Found by AFL++ (fuzz/corpus/config/crashes): "max_\n..." as a key split the message, and could forge a log line.
+        string message = Problem("{ \"poll\": { \"max_\\nforged line\": \"1s\" } }");
+
+        Assert.Equal("test.jsonc: poll.max_\\nforged line: unknown field (known here: min_interval, max_interval, assumed_fill_rate)", message);
+    }
+
+    [Fact]
     public void Read_Directory_SaysSo()
     {
         ConfigException ex = Assert.Throws<ConfigException>(() => ConfigLoader.Read(_dir));
