@@ -47,7 +47,7 @@ public sealed partial class ConfigErrorTests : IDisposable
     [InlineData("""{ "thresholds": { "term_below": "100%" } }""", "thresholds.term_below: 100% is all of a scope's memory: every reading would be a shortage (use less than 100%)")]
     [InlineData("""{ "thresholds": { "kil_below": "1%" } }""", "thresholds.kil_below: unknown field; did you mean \"kill_below\"?")]
     [InlineData("""{ "thresholds": { "term_below": 10 } }""", "thresholds.term_below: expected a string, found the number 10")]
-    [InlineData("""{ "pardon": { "socket": "/run/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock" } }""", "pardon.socket: \"/run/aaaaaaaaaaaaaaaaaaa…aaaaaaaaaaaaaaa.sock\" is 150 bytes long; a Unix socket path may be at most 107")]
+    [InlineData("""{ "pardon": { "socket": "/run/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock" } }""", "pardon.socket: \"/run/aaaaaaaaaaaaaaaaaaa…aaaaaaaaaaaaaaa.sock\" is 147 bytes long; a Unix socket path may be at most 107")]
     public void Values_OneSentenceNamingTheKey(string json, string expected)
         => Assert.Contains("test.jsonc: " + expected, Problem(json), StringComparison.Ordinal);
 

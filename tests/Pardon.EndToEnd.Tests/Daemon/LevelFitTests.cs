@@ -27,7 +27,7 @@ public sealed class LevelFitTests
     public void LimitShrinksBelowTheLevel_Warns_KillsNobody_ThenFitsAgain()
     {
         using var cgroup = TestCgroup.Create(256L << 20, _output);
-        using CgroupProcess sleeper = cgroup.Start("/bin/sleep", "120");
+        CgroupProcess sleeper = cgroup.Start("/bin/sleep", "120"); // owned (and ended) by the cgroup
         using var daemon = DaemonProcess.Start(cgroup, _output, null, "--term-below", "100MiB", "--kill-below", "50MiB");
 
         cgroup.SetLimit(64L << 20);
