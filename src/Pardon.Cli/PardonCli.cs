@@ -2,6 +2,7 @@
 
 using System.CommandLine;
 using Pardon.Cli.Commands;
+using Pardon.Daemon;
 using Pardon.Daemon.Configuration;
 using Pardon.Linux.Cgroups;
 using Pardon.Linux.Io;
@@ -34,17 +35,14 @@ public static class PardonCli
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         RootCommand root = CreateRootCommand(output, error);
-        ParseResult parse = root.Parse(args);
+
+        // No response files: "@name" is an ordinary value here (a --reason, a command's argument), never
+        // "read more arguments from the file name".
+        ParseResult parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0 && !WantsHelp(args))
         {
-            // Usage errors exit with 2 (the contract), one line each, and point at --help rather than printing it all.
-            foreach (System.CommandLine.Parsing.ParseError e in parse.Errors)
-            {
-                error.WriteLine("pardon: " + e.Message);
-            }
-
-            string command = parse.CommandResult.Command is RootCommand ? "pardon" : "pardon " + parse.CommandResult.Command.Name;
-            error.WriteLine($"Try '{command} --help'.");
+            // Usage errors exit with 2 (the contract): one line, the most specific problem, pointing at --help.
+            error.WriteLine(UsageErrors.Line(parse));
             return (int)ExitCode.Usage;
         }
 
@@ -62,7 +60,8 @@ public static class PardonCli
         }
         catch (Exception ex) when (Describe(ex) is (ExitCode code, string message))
         {
-            error.WriteLine("pardon: " + message);
+            // One line, whatever a path or name in it holds; a configuration's problems are already one per line.
+            error.WriteLine("pardon: " + (ex is ConfigException ? message : Core.Printable.Escape(message)));
             return (int)code;
         }
     }
@@ -76,8 +75,8 @@ public static class PardonCli
         ScopeException s => (ExitCode.Usage, s.Message),
         ConfigException c => (ExitCode.Usage, c.Message),
         LinuxException l => (ExitCode.Failure, l.Message),
-        UnauthorizedAccessException a => (ExitCode.Failure, a.Message),
-        IOException io => (ExitCode.Failure, io.Message),
+        UnauthorizedAccessException or System.Net.Sockets.SocketException => (ExitCode.Failure, ErrorText.Describe(ex)),
+        IOException io => (ExitCode.Failure, io is FileNotFoundException or DirectoryNotFoundException ? ErrorText.Describe(io) : io.Message),
         OperationCanceledException => (ExitCode.Failure, "interrupted"),
         _ => null,
     };

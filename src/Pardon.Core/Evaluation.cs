@@ -32,6 +32,12 @@ public struct Evaluation
     /// <summary>Pardon's own score: kernel badness plus the growth bonus. Compared within a tier.</summary>
     public long Score;
 
+    /// <summary>
+    /// Too small to matter: holds less than the scope's negligible size (see <see cref="SelectionPolicy.NegligibleShare"/>)
+    /// while a larger candidate exists, so Pardon passes it over for that one.
+    /// </summary>
+    public bool Negligible;
+
     public KillUnit Unit;
 
     public ProcessRule? UnitRule;

@@ -60,6 +60,11 @@ public static class Explanation
                 : $"preferred by {rule.Source} ({rule.Describe()}): chosen before ordinary processes");
         }
 
+        if (e.Negligible && e.Exclusion == Exclusion.None)
+        {
+            reasons.Add($"holds only {Units.FormatPages(VictimSelector.Footprint(p, scope.PageSize), scope.PageSize)}: too small to relieve a shortage, chosen only when no larger candidate is left");
+        }
+
         if (e.Unit != KillUnit.Process && e.UnitRule is { } unitRule)
         {
             reasons.Add($"kill unit {Describe(e.Unit)} (from {unitRule.Source})");

@@ -25,6 +25,21 @@ public sealed class SelectionPolicy
     /// </summary>
     public double GrowthWeight { get; init; } = 3.0;
 
+    /// <summary>
+    /// A candidate is too small to matter when it holds (RSS + swap + page tables) less than this share of
+    /// the scope's total and less than <see cref="NegligibleBytes"/>: killing it cannot relieve a shortage,
+    /// so Pardon chooses it only when no larger candidate is left. 1%: at the default terminate level (10%)
+    /// such a process frees a tenth of the margin at most.
+    /// </summary>
+    public double NegligibleShare { get; init; } = 0.01;
+
+    /// <summary>
+    /// The absolute part of the rule above: a process holding this much matters whatever the scope's size
+    /// (on a large machine 1% is many GiB, and a process that has just grown by hundreds of MiB — the
+    /// likely culprit — must not be passed over).
+    /// </summary>
+    public long NegligibleBytes { get; init; } = 64L * 1024 * 1024;
+
     /// <summary>The pid Pardon never chooses: the daemon itself.</summary>
     public int SelfPid { get; init; }
 

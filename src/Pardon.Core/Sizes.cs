@@ -54,7 +54,10 @@ public static class Sizes
         return true;
     }
 
-    /// <summary>"500ms", "30s", "5m", "2h", "1d". A bare number is rejected as ambiguous.</summary>
+    /// <summary>The longest duration any text may name (about 100 years); each setting has its own, narrower range.</summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(36_500);
+
+    /// <summary>"500ms", "30s", "5m", "2h", "1d". A bare number is rejected as ambiguous; so is anything longer than <see cref="MaxDuration"/>.</summary>
     public static bool TryParseDuration(string text, out TimeSpan duration, out string error)
     {
         duration = default;
@@ -87,12 +90,25 @@ public static class Sizes
             return false;
         }
 
+        // Checked before TimeSpan sees it: TimeSpan.FromMilliseconds throws on a value it cannot hold, and a
+        // typo ("99999999999d") must be an error message, not an exception that stops the daemon.
+        if (!double.IsFinite(ms) || ms > MaxDuration.TotalMilliseconds)
+        {
+            error = $"\"{text}\" is too long (at most {FormatDuration(MaxDuration)})";
+            return false;
+        }
+
         duration = TimeSpan.FromMilliseconds(ms);
         return true;
     }
 
     public static string Format(long bytes)
     {
+        if (bytes % (1024L * 1024 * 1024 * 1024) == 0 && bytes != 0)
+        {
+            return (bytes / (1024L * 1024 * 1024 * 1024)).ToString(CultureInfo.InvariantCulture) + "TiB";
+        }
+
         if (bytes % (1024L * 1024 * 1024) == 0 && bytes != 0)
         {
             return (bytes / (1024L * 1024 * 1024)).ToString(CultureInfo.InvariantCulture) + "GiB";

@@ -5,11 +5,16 @@ namespace Pardon.Core;
 /// <summary>
 /// Evaluates a scope's processes and picks two victims: the kernel's (exactly as select_bad_process()
 /// would) and Pardon's. Pardon's order, the documented tie-break included:
-///   1. tier: preferred, then ordinary, then protected (protected only when nothing else is left);
-///   2. score: kernel badness + growth weight × pages gained within the growth window;
-///   3. memory held (RSS + swap), larger first;
-///   4. the younger process (later start time) — it has the least work to lose;
-///   5. the higher pid.
+///   1. protected processes last (only when nothing else is left);
+///   2. processes too small to matter (<see cref="SelectionPolicy.NegligibleShare"/>,
+///      <see cref="SelectionPolicy.NegligibleBytes"/>) after every larger one: a victim should be able to
+///      relieve a shortage, and a 3 MiB terminal multiplexer with a high oom_score_adj cannot;
+///   3. tier: preferred, then ordinary;
+///   4. score: kernel badness + growth weight × pages gained within the growth window;
+///   5. memory held (RSS + swap), larger first;
+///   6. the younger process (later start time) — it has the least work to lose;
+///   7. the higher pid.
+/// The kernel's victim is predicted exactly as the kernel chooses, without any of this.
 /// Never chosen: the kernel's ineligible (pid 1, kernel threads, no mm, oom_score_adj -1000, vfork
 /// children), Pardon itself, and pardoned processes.
 /// </summary>
@@ -40,6 +45,8 @@ public sealed class VictimSelector
         }
 
         Span<long> badness = _badness.AsSpan(0, processes.Length);
+        long negligiblePages = NegligiblePages(scope);
+        bool anyLarge = false;
         int best = -1;
         for (int i = 0; i < processes.Length; i++)
         {
@@ -84,10 +91,22 @@ public sealed class VictimSelector
                 : e.Pardon is not null ? Exclusion.Pardoned
                 : Exclusion.None;
             e.Score = e.KernelEligible ? e.KernelBadness + e.GrowthBonus : KernelOom.Ineligible;
+            e.Negligible = Footprint(p, scope.PageSize) < negligiblePages;
+            anyLarge |= e.Eligible && !e.Negligible;
 
             if (e.Eligible && (best < 0 || Compare(in e, in items[best]) > 0))
             {
                 best = i;
+            }
+        }
+
+        if (!anyLarge)
+        {
+            // Nobody larger to choose instead: nobody was passed over for being small, and the flag (and
+            // the explanation that goes with it) would only be noise. The order among them is unchanged.
+            for (int i = 0; i < items.Length; i++)
+            {
+                items[i].Negligible = false;
             }
         }
 
@@ -99,7 +118,19 @@ public sealed class VictimSelector
     public static int Compare(in Evaluation a, in Evaluation b)
     {
         // Compared as ints: Enum.CompareTo(object) boxes both sides, and this runs for every candidate of every ranking.
-        int c = ((int)a.Tier).CompareTo((int)b.Tier);
+        int c = (a.Tier != Tier.Protected).CompareTo(b.Tier != Tier.Protected);
+        if (c != 0)
+        {
+            return c;
+        }
+
+        c = (!a.Negligible).CompareTo(!b.Negligible);
+        if (c != 0)
+        {
+            return c;
+        }
+
+        c = ((int)a.Tier).CompareTo((int)b.Tier);
         if (c != 0)
         {
             return c;
@@ -120,6 +151,17 @@ public sealed class VictimSelector
         c = a.Process.StartTime.CompareTo(b.Process.StartTime);
         return c != 0 ? c : a.Process.Pid.CompareTo(b.Process.Pid);
     }
+
+    /// <summary>
+    /// Below this many pages held a candidate is too small to matter in <paramref name="scope"/>: less than
+    /// <see cref="SelectionPolicy.NegligibleShare"/> of its total and less than <see cref="SelectionPolicy.NegligibleBytes"/>.
+    /// </summary>
+    public long NegligiblePages(OomScope scope)
+        => scope.PageSize <= 0 ? 0 : Math.Min((long)(scope.TotalPages * _policy.NegligibleShare), _policy.NegligibleBytes / scope.PageSize);
+
+    /// <summary>What killing the process frees, in pages: RSS, swap, page tables.</summary>
+    public static long Footprint(ProcessFacts p, long pageSize)
+        => p.RssPages + p.SwapPages + (pageSize > 0 ? p.PgTablesBytes / pageSize : 0);
 
     private static ProcessRule? Match(IReadOnlyList<ProcessRule> rules, ProcessFacts p)
     {

@@ -54,6 +54,16 @@ public sealed partial class TopFrameTests
         };
     }
 
+    [Theory]
+    [InlineData(PressureLevel.Terminate)]
+    [InlineData(PressureLevel.Kill)]
+    public void Render_InAShortage_NamesTheVictimPlainly(PressureLevel pressure)
+    {
+        List<string> lines = TopFrame.Render(Snapshot(5, pressure), width: 0, height: 0, color: false);
+
+        Assert.Equal("Pardon would kill: 1000 (proc0), 5 MiB, grew 512 KiB", lines[5]);
+    }
+
     [Fact]
     public void Render_Plain_ShowsTheHeaderAndTheCandidatesInOrder()
     {
@@ -64,7 +74,7 @@ public sealed partial class TopFrameTests
         Assert.Equal("swap    none", lines[2]);
         Assert.Equal("levels  now ok; SIGTERM at 102.4 MiB (10%), SIGKILL at 51.2 MiB (5%)", lines[3]);
         Assert.Equal("kernel would kill: 1001 (evil\\n\\x1b[2Jname), 4 MiB", lines[4]);
-        Assert.Equal("Pardon would kill: 1000 (proc0), 5 MiB, grew 512 KiB", lines[5]);
+        Assert.Equal("Pardon would kill: nobody: no shortage; if one began now, 1000 (proc0), 5 MiB, grew 512 KiB", lines[5]);
         Assert.Equal("daemon 42: 1 pardon in force", lines[6]);
         Assert.Equal("", lines[7]);
         Assert.Matches(@"^ +PID +USER +NAME +RSS +GROWTH +ADJ +OOM_SCORE +SCORE +NOTES$", lines[8]);

@@ -22,7 +22,7 @@ public sealed class UsageErrorTests
     [Theory]
     [InlineData(new string[0], "command")]
     [InlineData(new[] { "no-such-verb" }, "no-such-verb")]
-    [InlineData(new[] { "explain" }, "required argument missing")]
+    [InlineData(new[] { "explain" }, "an argument is missing")]
     [InlineData(new[] { "explain", "abc" }, "abc")]
     [InlineData(new[] { "explain", "1", "2" }, "2")]
     [InlineData(new[] { "rank", "--cgroup" }, "--cgroup")]

@@ -27,9 +27,59 @@ public sealed class FdIoTests
     }
 
     [Fact]
-    public void OpenAt_PathTooLong_Einval()
+    public void OpenAt_PathWithANul_Einval()
     {
-        Assert.Equal(-Interop.Errno.EINVAL, FdIo.OpenAt(Interop.Libc.AT_FDCWD, new byte[FdIo.MaxPath], Interop.Libc.O_RDONLY));
+        // C would stop at the NUL and open another file than the one named.
+        Assert.Equal(-Interop.Errno.EINVAL, FdIo.OpenAt(Interop.Libc.AT_FDCWD, Path("/proc/meminfo\0/etc/shadow"), Interop.Libc.O_RDONLY));
+        Assert.Equal(-Interop.Errno.EINVAL, FdIo.StatAt(Interop.Libc.AT_FDCWD, Path("/proc\0x"), out _));
+        Assert.Equal(-Interop.Errno.EINVAL, FdIo.ReadLinkAt(Interop.Libc.AT_FDCWD, Path("/proc/self/exe\0"), new byte[64]));
+    }
+
+    [Theory]
+    [InlineData(FdIo.PathMax)]
+    [InlineData(64 * 1024 * 1024)] // once a stackalloc of the path's length: a stack overflow, the end of the process
+    public void PathOfPathMaxOrMore_Enametoolong_NeverOnTheStack(int length)
+    {
+        byte[] path = new byte[length];
+        path.AsSpan().Fill((byte)'a');
+        path[0] = (byte)'/';
+
+        Assert.Equal(-Interop.Errno.ENAMETOOLONG, FdIo.OpenAt(Interop.Libc.AT_FDCWD, path, Interop.Libc.O_RDONLY));
+        Assert.Equal(-Interop.Errno.ENAMETOOLONG, FdIo.StatAt(Interop.Libc.AT_FDCWD, path, out _));
+        Assert.Equal(-Interop.Errno.ENAMETOOLONG, FdIo.ReadLinkAt(Interop.Libc.AT_FDCWD, path, new byte[64]));
+    }
+
+    [Fact]
+    public void LongPathBelowPathMax_Works()
+    {
+        // Longer than the stack buffer (MaxPath), shorter than PATH_MAX: opened through a heap copy.
+        string dir = Directory.CreateTempSubdirectory("pardon-fdio-").FullName;
+        try
+        {
+            string deep = dir;
+            while (Encoding.UTF8.GetByteCount(deep) < FdIo.MaxPath + 100)
+            {
+                deep = System.IO.Path.Combine(deep, new string('d', 120));
+            }
+
+            Directory.CreateDirectory(deep);
+            string file = System.IO.Path.Combine(deep, "f");
+            File.WriteAllText(file, "hello");
+            File.CreateSymbolicLink(file + ".link", file);
+
+            Assert.Equal(0, FdIo.StatAt(Interop.Libc.AT_FDCWD, Path(file), out Interop.Libc.Statx sx));
+            Assert.Equal(5ul, sx.stx_size);
+            int fd = FdIo.OpenAt(Interop.Libc.AT_FDCWD, Path(file), Interop.Libc.O_RDONLY);
+            Assert.True(fd >= 0, $"open: {fd}");
+            Interop.Libc.Close(fd);
+            var buffer = new byte[FdIo.PathMax];
+            int n = FdIo.ReadLinkAt(Interop.Libc.AT_FDCWD, Path(file + ".link"), buffer);
+            Assert.Equal(file, Encoding.UTF8.GetString(buffer, 0, n));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]

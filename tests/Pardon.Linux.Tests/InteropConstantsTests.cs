@@ -47,7 +47,7 @@ public sealed class InteropConstantsTests
             P(CLOCK_MONOTONIC); P(CLOCK_BOOTTIME); P(_SC_CLK_TCK);
             P(EFD_CLOEXEC); P(EFD_NONBLOCK); P(PR_CAPBSET_READ); P(SEEK_SET); P(DT_DIR); P(DT_UNKNOWN);
             P(EPERM); P(ENOENT); P(ESRCH); P(EINTR); P(EIO); P(EBADF); P(EAGAIN); P(ENOMEM); P(EACCES); P(EBUSY);
-            P(ENOTDIR); P(EINVAL); P(EMFILE); P(ENOSYS); P(ENODATA); P(EOPNOTSUPP);
+            P(ENOTDIR); P(EINVAL); P(EMFILE); P(ENAMETOOLONG); P(ENOSYS); P(W_OK); P(X_OK); P(AT_EACCESS); P(ENODATA); P(EOPNOTSUPP);
             S("sizeof statx", sizeof(struct statx));
             S("sizeof statx_timestamp", sizeof(struct statx_timestamp));
             S("offsetof statx.stx_mode", offsetof(struct statx, stx_mode));
@@ -119,6 +119,10 @@ public sealed class InteropConstantsTests
         { "DT_DIR", Interop.Libc.DT_DIR },
         { "DT_UNKNOWN", Interop.Libc.DT_UNKNOWN },
         { "EPERM", Interop.Errno.EPERM },
+        { "ENAMETOOLONG", Interop.Errno.ENAMETOOLONG },
+        { "W_OK", Interop.Libc.W_OK },
+        { "X_OK", Interop.Libc.X_OK },
+        { "AT_EACCESS", Interop.Libc.AT_EACCESS },
         { "ENOENT", Interop.Errno.ENOENT },
         { "ESRCH", Interop.Errno.ESRCH },
         { "EINTR", Interop.Errno.EINTR },

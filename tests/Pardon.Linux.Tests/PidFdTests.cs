@@ -73,7 +73,7 @@ public sealed class PidFdTests
         using var child = new ChildProcess();
         using PidFd pidfd = PidFd.TryOpen(child.Pid, child.StartTime, out _)!;
 
-        Assert.Equal(Interop.Errno.EINVAL, pidfd.ReleaseMemory());
+        Assert.Equal(-Interop.Errno.EINVAL, pidfd.ReleaseMemory());
         Assert.False(pidfd.HasExited);
     }
 

@@ -14,7 +14,7 @@ internal static class ExplainCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var pidArgument = new Argument<int>("PID") { Description = "The process to explain." };
+        Argument<int> pidArgument = CommonOptions.PidArgument("explain", "The process to explain.");
         Option<string?> cgroup = CommonOptions.Cgroup();
         Option<bool> json = CommonOptions.Json();
         Option<string?> config = CommonOptions.Config();

@@ -29,8 +29,9 @@ internal static class RankCommand
         {
             using RankContext context = RankContext.Create(parse.GetValue(cgroup), parse.GetValue(config), parse.GetValue(socket));
             Ranking ranking = context.Monitor.ScanAndRank(context.Pardons);
-            context.Monitor.Scope.Memory.TryRead(ranking.NowMs, out MemorySample memory);
+            bool read = context.Monitor.Scope.Memory.TryRead(ranking.NowMs, out MemorySample memory);
             RankReport report = RankReportBuilder.Build(ranking, memory, parse.GetValue(all), context.Users.NameOf);
+            report.Pressure = read ? RankReport.Describe(context.Thresholds.Resolve(in memory, out _).Evaluate(in memory, out _)) : null;
             report.Daemon = new DaemonReport { Pid = context.DaemonPid, PardonsIncluded = context.Pardons is not null, Note = context.DaemonNote };
             if (parse.GetValue(json))
             {

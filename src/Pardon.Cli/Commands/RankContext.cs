@@ -13,8 +13,9 @@ namespace Pardon.Cli.Commands;
 /// </summary>
 internal sealed class RankContext : IDisposable
 {
-    private RankContext(ScopeMonitor monitor, IPardonView? pardons, string? daemonNote, int? daemonPid)
+    private RankContext(ScopeMonitor monitor, IPardonView? pardons, string? daemonNote, int? daemonPid, Thresholds thresholds)
     {
+        Thresholds = thresholds;
         DaemonPid = daemonPid;
         Monitor = monitor;
         Pardons = pardons;
@@ -22,6 +23,9 @@ internal sealed class RankContext : IDisposable
     }
 
     public ScopeMonitor Monitor { get; }
+
+    /// <summary>The configured levels, to tell a shortage from a forecast.</summary>
+    public Thresholds Thresholds { get; }
 
     public IPardonView? Pardons { get; }
 
@@ -39,7 +43,8 @@ internal sealed class RankContext : IDisposable
         DaemonView daemon = DaemonView.TryConnect(socket ?? config.Socket);
         int selfPid = daemon.DaemonPid ?? Environment.ProcessId;
         ResolvedScope scope = ResolvedScope.Create(cgroup);
-        return new RankContext(new ScopeMonitor(scope, config.ToPolicy(selfPid, Environment.ProcessId)), daemon.Pardons, daemon.Note, daemon.DaemonPid);
+        return new RankContext(new ScopeMonitor(scope, config.ToPolicy(selfPid, Environment.ProcessId)), daemon.Pardons, daemon.Note, daemon.DaemonPid,
+            new Thresholds(config.TermBelow, config.KillBelow, config.SwapTermBelow, config.SwapKillBelow));
     }
 
     public void Dispose() => Monitor.Dispose();

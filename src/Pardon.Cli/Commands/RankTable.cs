@@ -24,7 +24,7 @@ internal static class RankTable
         }
 
         output.WriteLine("kernel would kill: " + Who(report, report.KernelVictim));
-        output.WriteLine("Pardon would kill: " + Who(report, report.Victim));
+        output.WriteLine("Pardon would kill: " + Forecast(report.Pressure == "none", Who(report, report.Victim), report.Victim is not null));
         if (daemonNote is not null)
         {
             output.WriteLine(daemonNote);
@@ -83,6 +83,13 @@ internal static class RankTable
         output.WriteLine();
         output.WriteLine("K: the kernel's victim now.  P: Pardon's victim now.  BADNESS and SCORE are in pages; `pardon explain PID` shows the arithmetic.");
     }
+
+    /// <summary>
+    /// With no shortage Pardon kills nobody; the victim shown is a forecast, and says so, so that an idle
+    /// machine's first candidate does not read as a process about to die.
+    /// </summary>
+    internal static string Forecast(bool noShortage, string who, bool anyone)
+        => noShortage && anyone ? "nobody: no shortage; if one began now, " + who : who;
 
     private static string Who(RankReport report, int? pid)
     {

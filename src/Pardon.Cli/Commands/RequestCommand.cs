@@ -54,18 +54,7 @@ internal static class RequestCommand
     }
 
     /// <summary>--pid, validated: a usage error (exit 2) rather than a request the daemon would refuse.</summary>
-    public static Option<int?> PidOption(string description)
-    {
-        var option = new Option<int?>("--pid") { Description = description, HelpName = "PID" };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is int p && p <= 0)
-            {
-                result.AddError($"--pid: {p} is not a process id");
-            }
-        });
-        return option;
-    }
+    public static Option<int?> PidOption(string description) => CommonOptions.Pid(description);
 
     /// <summary>Checks --ttl here so a typo is a usage error; sends it on in canonical form.</summary>
     public static string? ParseTtl(string? text)
@@ -78,6 +67,11 @@ internal static class RequestCommand
         if (!Sizes.TryParseDuration(text, out TimeSpan ttl, out string why) || ttl <= TimeSpan.Zero)
         {
             throw new UserFacingException(ExitCode.Usage, "--ttl: " + (why.Length > 0 ? why : $"\"{text}\" must be positive"));
+        }
+
+        if (ttl.TotalMilliseconds > PardonRequestParser.MaxTtlMs)
+        {
+            throw new UserFacingException(ExitCode.Usage, $"--ttl: \"{text}\" is longer than {Sizes.FormatDuration(TimeSpan.FromMilliseconds(PardonRequestParser.MaxTtlMs))}; leave --ttl out for a pardon without expiry");
         }
 
         return Sizes.FormatDuration(ttl);

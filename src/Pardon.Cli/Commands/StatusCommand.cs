@@ -56,7 +56,7 @@ internal static partial class StatusCommand
         output.WriteLine(kernelProtect
             ? "kernel_protect: yes (pardoned processes get oom_score_adj -1000, so the kernel spares them too)"
             : "kernel_protect: no (the daemon lacks CAP_SYS_RESOURCE: pardons bind Pardon only; the kernel's own OOM killer might still choose a pardoned process)");
-        output.WriteLine($"memory locked: {(s.Mlocked ? "yes" : "no")}");
+        output.WriteLine($"memory locked: {(s.Mlocked ? "yes" : "no")}{(s.LockedKiB is long locked ? $" ({Units.FormatKiB(locked)} resident and locked)" : "")}");
         WriteScopes(output, s);
         foreach (string w in s.Warnings)
         {

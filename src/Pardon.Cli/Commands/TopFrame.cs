@@ -66,7 +66,7 @@ internal static class TopFrame
         }
 
         lines.Add("kernel would kill: " + Who(report, report.KernelVictim));
-        lines.Add("Pardon would kill: " + Who(report, report.Victim));
+        lines.Add("Pardon would kill: " + RankTable.Forecast(s.Levels is not null && s.Pressure == PressureLevel.None, Who(report, report.Victim), report.Victim is not null));
         if (s.DaemonNote is not null)
         {
             lines.Add(s.DaemonNote);

@@ -65,7 +65,7 @@ internal sealed class TopSession : IDisposable
         PressureLevel pressure = PressureLevel.None;
         if (read)
         {
-            ResolvedThresholds resolved = _thresholds.Resolve(in memory);
+            ResolvedThresholds resolved = _thresholds.Resolve(in memory, out _);
             pressure = resolved.Evaluate(in memory, out _);
             levels = resolved;
         }

@@ -36,6 +36,13 @@ public sealed partial class ScopeStep
     /// <summary>A level has been crossed and memory has not recovered since.</summary>
     public bool InEpisode { get; private set; }
 
+    /// <summary>
+    /// What in the configured levels does not fit the latest reading's size (a cgroup limit lowered under
+    /// the daemon); those levels act at <see cref="Thresholds.Fallback"/> until they fit again. The engine
+    /// warns when this changes.
+    /// </summary>
+    public LevelProblems LevelMisfit { get; private set; }
+
     /// <summary>The fill rate the poll planner has observed (KiB per millisecond).</summary>
     public double ObservedKiBPerMs => _planner.ObservedKiBPerMs;
 
@@ -44,7 +51,8 @@ public sealed partial class ScopeStep
     {
         long now = input.NowMs;
         MemorySample sample = input.Memory;
-        ResolvedThresholds levels = Settings.Thresholds.Resolve(in sample);
+        ResolvedThresholds levels = Settings.Thresholds.Resolve(in sample, out LevelProblems misfit);
+        LevelMisfit = misfit;
         PressureLevel level = levels.Evaluate(in sample, out long thresholdKiB);
 
         // Other criteria (a memory stall window) may raise the level here; see ScopeStep.*.cs.

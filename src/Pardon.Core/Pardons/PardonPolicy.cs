@@ -117,10 +117,7 @@ public static class PardonPolicy
     }
 
     /// <summary>"device 254:1 inode 1234" (the device as major:minor), or "missing" for an unresolved path.</summary>
-    public static string DescribeIdentity(FileIdentity identity)
-        => identity.IsKnown
-            ? string.Create(CultureInfo.InvariantCulture, $"device {identity.Device >> 32}:{identity.Device & 0xffff_ffff} inode {identity.Inode}")
-            : "missing";
+    public static string DescribeIdentity(FileIdentity identity) => identity.Describe();
 
     private static string? NeverPardoned(PardonTarget target, PardonPolicySettings settings)
     {

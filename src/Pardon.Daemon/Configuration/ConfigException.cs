@@ -1,5 +1,7 @@
 // This file is part of Pardon, a userspace OOM killer for Linux.
 
+using Pardon.Core;
+
 namespace Pardon.Daemon.Configuration;
 
 /// <summary>An invalid configuration: every problem found, each naming its field.</summary>
@@ -17,7 +19,7 @@ public sealed class ConfigException : Exception
     }
 
     public ConfigException(string message)
-        : base(message)
+        : base(Printable.Escape(message))
     {
         Problems = [message];
     }
@@ -30,8 +32,9 @@ public sealed class ConfigException : Exception
 
     public IReadOnlyList<string> Problems { get; }
 
+    /// <summary>One line per problem, whatever the file held: a key or path with a newline in it is escaped.</summary>
     private static string Format(string source, IReadOnlyList<string> problems)
         => problems.Count == 1
-            ? $"{source}: {problems[0]}"
-            : $"{source}: {problems.Count} problems:\n  " + string.Join("\n  ", problems);
+            ? $"{Printable.Escape(source)}: {Printable.Escape(problems[0])}"
+            : $"{Printable.Escape(source)}: {problems.Count} problems:\n  " + string.Join("\n  ", problems.Select(Printable.Escape));
 }

@@ -26,7 +26,7 @@ public static partial class ConfigLoader
         MaxDepth = 16,
     };
 
-    /// <summary>The embedded default configuration's text.</summary>
+    /// <summary>The embedded default configuration's text (packaging/pardon.jsonc): the one home of every default.</summary>
     public static string EmbeddedDefaults()
     {
         using Stream stream = typeof(ConfigLoader).Assembly.GetManifestResourceStream(EmbeddedName)
@@ -35,33 +35,69 @@ public static partial class ConfigLoader
         return reader.ReadToEnd();
     }
 
+    /// <summary>Lays the embedded defaults over a new <see cref="PardonConfig"/> (its constructor calls this).</summary>
+    internal static void ApplyEmbeddedDefaults(PardonConfig config) => Apply(config, EmbeddedDefaults(), "embedded defaults");
+
     /// <summary>
     /// Loads the configuration: <paramref name="path"/> when given (it must exist), else the default path
     /// when it exists, else the embedded defaults alone.
     /// </summary>
     public static PardonConfig Load(string? path)
     {
-        var config = new PardonConfig();
-        Apply(config, EmbeddedDefaults(), "embedded defaults");
+        var config = new PardonConfig(); // the embedded defaults
         string? file = path ?? (File.Exists(DefaultPath) ? DefaultPath : null);
         if (file is null)
         {
             return config;
         }
 
-        string text;
-        try
-        {
-            text = File.ReadAllText(file);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigException(file, [ex is FileNotFoundException or DirectoryNotFoundException ? "no such file" : ex.Message]);
-        }
-
-        Apply(config, text, file);
+        Apply(config, Read(file), file);
         config.Source = file;
         return config;
+    }
+
+    /// <summary>The longest configuration file read: far above any real one, and a bound for a wrong path (/dev/zero).</summary>
+    public const int MaxFileBytes = 1024 * 1024;
+
+    /// <summary>The file's text, or a <see cref="ConfigException"/> saying in words why it cannot be read.</summary>
+    public static string Read(string file)
+    {
+        if (Directory.Exists(file))
+        {
+            throw new ConfigException(file, ["is a directory, not a configuration file"]);
+        }
+
+        try
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.None);
+            byte[] buffer = new byte[MaxFileBytes + 1];
+            int length = 0, n;
+            while (length < buffer.Length && (n = stream.Read(buffer, length, buffer.Length - length)) > 0)
+            {
+                length += n;
+            }
+
+            if (length > MaxFileBytes)
+            {
+                throw new ConfigException(file, [$"is larger than {Sizes.Format(MaxFileBytes)}; is it the right file?"]);
+            }
+
+            // Decoded leniently (a stray byte becomes U+FFFD and shows in the message of the field it is in);
+            // a byte order mark is skipped, as editors write one.
+            return new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetString(buffer, 0, length).TrimStart('\uFEFF');
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new ConfigException(file, [$"cannot be read: permission denied (pardon runs as {Environment.UserName})"]);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ConfigException(file, ["no such file"]);
+        }
+        catch (IOException ex)
+        {
+            throw new ConfigException(file, ["cannot be read: " + ex.Message]);
+        }
     }
 
     /// <summary>Lays <paramref name="json"/> over <paramref name="config"/>; throws <see cref="ConfigException"/> listing every problem.</summary>
@@ -74,8 +110,10 @@ public static partial class ConfigLoader
         }
         catch (JsonException ex)
         {
-            string where = ex.LineNumber is long line ? $"line {line + 1}, column {ex.BytePositionInLine + 1}: " : "";
-            throw new ConfigException(source, [where + "not valid JSON (comments and trailing commas are allowed): " + FirstSentence(ex.Message)]);
+            byte[] utf8 = System.Text.Encoding.UTF8.GetBytes(json);
+            long line = ex.LineNumber ?? 0, column = ex.BytePositionInLine ?? 0;
+            throw new ConfigException(source,
+                [JsonErrorText.Where(utf8, line, column) + "not valid JSON: " + JsonErrorText.Describe(utf8, line, column, s_options.MaxDepth)]);
         }
 
         using (doc)
@@ -108,7 +146,7 @@ public static partial class ConfigLoader
                     case "growth":
                         v.Object(value, path, ["window", "weight"], (n, e, p) =>
                         {
-                            if (n == "window" && v.Duration(e, p, min: TimeSpan.FromSeconds(1)) is TimeSpan w)
+                            if (n == "window" && v.Duration(e, p, min: TimeSpan.FromSeconds(1), max: TimeSpan.FromDays(1)) is TimeSpan w)
                             {
                                 config.GrowthWindow = w;
                             }
@@ -121,7 +159,7 @@ public static partial class ConfigLoader
                     case "kill":
                         v.Object(value, path, ["grace"], (n, e, p) =>
                         {
-                            if (v.Duration(e, p, min: TimeSpan.Zero) is TimeSpan g)
+                            if (v.Duration(e, p, min: TimeSpan.Zero, max: TimeSpan.FromMinutes(10)) is TimeSpan g)
                             {
                                 config.KillGrace = g;
                             }
@@ -218,6 +256,17 @@ public static partial class ConfigLoader
     /// <summary>Cross-field checks: a kill level above its terminate level can never be reached in order.</summary>
     public static void CheckLevels(PardonConfig config, Validator v)
     {
+        // A memory level of 100% is reached by every reading of any scope; the scope's size is needed for
+        // the other comparisons (a percentage against a size, a size against the total), made at start-up
+        // and on every reading (Thresholds.Check).
+        foreach ((string key, MemoryLevel level) in new[] { ("thresholds.term_below", config.TermBelow), ("thresholds.kill_below", config.KillBelow) })
+        {
+            if (level.Percent >= 100)
+            {
+                v.Error(key, $"{level} is all of a scope's memory: every reading would be a shortage (use less than 100%)");
+            }
+        }
+
         if (Comparable(config.KillBelow, config.TermBelow) && config.KillBelow.ToKiB(1 << 30) > config.TermBelow.ToKiB(1 << 30))
         {
             v.Error("thresholds.kill_below", $"{config.KillBelow} is above thresholds.term_below ({config.TermBelow}); the kill level must be the lower one");
@@ -245,9 +294,9 @@ public static partial class ConfigLoader
                 case "socket":
                     if (v.AbsolutePath(e, p) is string socket)
                     {
-                        if (System.Text.Encoding.UTF8.GetByteCount(socket) > 107)
+                        if (SocketPath.Check(socket) is string problem)
                         {
-                            v.Error(p, $"\"{socket}\" is longer than a Unix socket path may be (107 bytes)");
+                            v.Error(p, problem);
                         }
                         else
                         {
@@ -303,12 +352,6 @@ public static partial class ConfigLoader
                     break;
             }
         });
-    }
-
-    private static string FirstSentence(string message)
-    {
-        int cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
     }
 
     /// <summary>Validation helpers that record problems by field path instead of throwing at the first.</summary>
@@ -614,7 +657,7 @@ public static partial class ConfigLoader
                         maxRss = Size(x, p);
                         break;
                     case "max_ttl":
-                        maxTtl = Duration(x, p, TimeSpan.FromSeconds(1));
+                        maxTtl = Duration(x, p, TimeSpan.FromSeconds(1), TimeSpan.FromDays(366));
                         break;
                     case "users":
                         foreach (string? name in Array(x, p, (u, up) => u.ValueKind == JsonValueKind.Number && u.TryGetUInt32(out uint n) ? n.ToString(CultureInfo.InvariantCulture) : String(u, up)))

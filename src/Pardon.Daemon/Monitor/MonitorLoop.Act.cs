@@ -109,7 +109,7 @@ public sealed partial class MonitorLoop
                     Scope = scope.Label,
                     Pid = victim.Pid,
                     Comm = victim.Comm,
-                    Message = $"could not signal {victim.Pid} ({victim.Comm}){InScope(scope)}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}",
+                    Message = $"could not signal {victim.Pid} ({victim.Comm}){InScope(scope)}: {Pardon.Linux.Io.Errors.Describe(errno)}",
                 });
                 return ActOutcome.Failed;
             }

@@ -57,7 +57,7 @@ public sealed partial class MonitorLoop
 
         long now = Clock.BootTimeMs();
         scope.Resolved.Memory.TryRead(now, out MemorySample current);
-        ResolvedThresholds levels = Settings.Thresholds.Resolve(in current);
+        ResolvedThresholds levels = Settings.Thresholds.Resolve(in current, out _);
         levels.Evaluate(in current, out long thresholdKiB);
         Act(scope, PressureLevel.Terminate, in current, levels, thresholdKiB, rehearsal: true);
 
@@ -114,7 +114,7 @@ public sealed partial class MonitorLoop
         _ = pidfds[0].HasExited;
         ProcessFacts facts = Table.Find(self) ?? new ProcessFacts { Pid = self, Comm = "pardon" };
         scope.Resolved.Memory.TryRead(now, out MemorySample sample);
-        ResolvedThresholds levels = Settings.Thresholds.Resolve(in sample);
+        ResolvedThresholds levels = Settings.Thresholds.Resolve(in sample, out _);
         long ticks = Stopwatch.GetTimestamp();
         KillTracker tracker = scope.Tracker;
         tracker.Start(pidfds, facts, Signals.SIGTERM, now, ticks, ticks, () => new DaemonEvent { Event = "kill", Scope = scope.Label }, rehearsal: true);

@@ -107,7 +107,7 @@ public sealed partial class MonitorLoop : IDisposable
             {
                 Event = "warning",
                 Code = "priority",
-                Message = $"cannot raise the monitor thread's priority to nice -20 ({System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}; needs CAP_SYS_NICE): on a saturated machine its reaction may be delayed",
+                Message = $"cannot raise the monitor thread's priority to nice -20 ({Errors.Describe(errno)}; needs CAP_SYS_NICE): on a saturated machine its reaction may be delayed",
             });
         }
 
@@ -178,7 +178,7 @@ public sealed partial class MonitorLoop : IDisposable
                 throw new IOException($"cannot read the memory state of {label}");
             }
 
-            levels = Settings.Thresholds.Resolve(in first);
+            levels = Settings.Thresholds.Resolve(in first, out _);
             limited = resolved.Cgroup is null || resolved.ComputeOomScope().Limited;
             warn ??= (code, message) => Warn(code, label, message);
             wakeups = [.. ScopeWakeups.Arm(resolved, first, levels, _procRoot, warn)];
@@ -300,7 +300,7 @@ public sealed partial class MonitorLoop : IDisposable
             int errno = Epoll.Add(wakeups[i].Fd, wakeups[i].Events, EngineToken.Make(EngineToken.Wakeup, scope.Slot, scope.Generation, i));
             if (errno != 0)
             {
-                Warn("wakeup", scope.Label, $"cannot watch {wakeups[i].Description} ({System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}); relying on adaptive polling");
+                Warn("wakeup", scope.Label, $"cannot watch {wakeups[i].Description} ({Pardon.Linux.Io.Errors.Describe(errno)}); relying on adaptive polling");
                 continue;
             }
 
@@ -472,6 +472,11 @@ public sealed partial class MonitorLoop : IDisposable
 
         scope.UnreadableReported = false;
         ScopeDecision d = scope.Step.Step(new ScopeInput(in sample, now, scope.Tracker.Progress, scope.CoveredByWakeup()));
+        if (scope.Step.LevelMisfit != scope.ReportedMisfit)
+        {
+            ReportLevelFit(scope, in sample);
+        }
+
         if (sample.TotalKiB != scope.ArmedTotalKiB)
         {
             Rearm(scope, in sample, d.Levels);
@@ -634,6 +639,26 @@ public sealed partial class MonitorLoop : IDisposable
                 Warn("scan_observer", null, $"the pardon service failed after a scan ({ex.GetType().Name}: {ex.Message})");
             }
         }
+    }
+
+    /// <summary>
+    /// The scope's size changed so that the levels stopped (or started again) to fit it: say so once per
+    /// change. Until they fit again the pair that does not fit acts at <see cref="Thresholds.Fallback"/>.
+    /// </summary>
+    private void ReportLevelFit(WatchedScope scope, in MemorySample sample)
+    {
+        LevelProblems misfit = scope.Step.LevelMisfit;
+        scope.ReportedMisfit = misfit;
+        string words = scope.Resolved.Cgroup is { } c ? $"cgroup {c.Path}'s" : "the system's";
+        Events.Emit(new DaemonEvent
+        {
+            Event = "warning",
+            Code = misfit == LevelProblems.None ? "levels_fit" : "levels_do_not_fit",
+            Scope = scope.Label,
+            Message = misfit == LevelProblems.None
+                ? $"the configured levels fit {words} memory again ({Units.FormatKiB(sample.TotalKiB)}); acting at them"
+                : Settings.Thresholds.DescribeFallback(misfit, in sample, words),
+        });
     }
 
     private void PublishScopes()

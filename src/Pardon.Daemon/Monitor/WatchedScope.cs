@@ -71,6 +71,9 @@ internal sealed class WatchedScope : IDisposable
     /// <summary>When the episode began (Stopwatch ticks): the start of decision_ms and latency_ms.</summary>
     public long EpisodeStartTicks { get; set; }
 
+    /// <summary>The level misfit last reported in a `levels_do_not_fit`/`levels_fit` warning.</summary>
+    public Pardon.Core.LevelProblems ReportedMisfit { get; set; }
+
     /// <summary>Its step asked for a scan in this round.</summary>
     public bool ScanRequested { get; set; }
 

@@ -38,7 +38,7 @@ public static class PardonRequestParser
         }
         catch (JsonException ex)
         {
-            error = "bad request: not valid JSON: " + FirstSentence(ex.Message);
+            error = "bad request: not valid JSON: " + Configuration.JsonErrorText.Describe(line, ex.LineNumber ?? 0, ex.BytePositionInLine ?? 0, s_options.MaxDepth);
         }
         catch (InvalidOperationException)
         {
@@ -317,13 +317,5 @@ public static class PardonRequestParser
         }
 
         return b.ToString();
-    }
-
-    private static string FirstSentence(string message)
-    {
-        int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        string s = cut > 0 ? message[..cut] : message;
-        // The reader's message quotes the offending byte, which may be a control character: clean it.
-        return Clean(s.Length > 160 ? s[..160] : s);
     }
 }

@@ -9,6 +9,7 @@ using Pardon.Daemon.Metrics;
 using Pardon.Daemon.Monitor;
 using Pardon.Daemon.Pardons;
 using Pardon.Linux;
+using Pardon.Linux.Io;
 using Pardon.Linux.Monitoring;
 
 namespace Pardon.Daemon.Service;
@@ -76,6 +77,11 @@ public sealed class PardonDaemon : IDisposable
             config.Scopes = scopes;
         }
 
+        if (options.MetricsListen is string listen && !MetricsAddress.TryParse(listen, out _, out string listenProblem))
+        {
+            throw new ConfigException("--metrics-listen: " + listenProblem);
+        }
+
         config.Socket = options.Socket ?? config.Socket;
         config.EventsFile = options.EventsFile ?? config.EventsFile;
         config.MetricsListen = options.MetricsListen ?? config.MetricsListen;
@@ -84,11 +90,60 @@ public sealed class PardonDaemon : IDisposable
         ConfigLoader.CheckLevels(config, v);
         if (v.Problems.Count > 0)
         {
-            throw new ConfigException("command line", v.Problems.Select(p => p.Replace("thresholds.term_below", "--term-below", StringComparison.Ordinal).Replace("thresholds.kill_below", "--kill-below", StringComparison.Ordinal)).ToList());
+            // The file passed its own checks, so a problem now involves a flag: name the flags given.
+            string Flags(string problem)
+            {
+                problem = options.TermBelow is null ? problem : problem.Replace("thresholds.term_below", "--term-below", StringComparison.Ordinal);
+                return options.KillBelow is null ? problem : problem.Replace("thresholds.kill_below", "--kill-below", StringComparison.Ordinal);
+            }
+
+            List<string> problems = v.Problems.Select(Flags).ToList();
+            throw problems.Count == 1 ? new ConfigException(problems[0]) : new ConfigException("command line", problems);
         }
 
         return config;
     }
+
+    /// <summary>
+    /// The levels checked against the size of each scope named at start (the system, a cgroup directory):
+    /// a level that cannot fit is a usage error before anything starts. A cgroup matched later, or by a
+    /// glob, acts at the fallback levels with a `levels_do_not_fit` warning instead: one odd pod must not
+    /// stop the daemon that watches the others.
+    /// </summary>
+    private void RefuseUnfitLevels(ScopePlan plan, Thresholds thresholds, PardonConfig config)
+    {
+        var named = new List<string?>();
+        if (plan.System)
+        {
+            named.Add(null);
+        }
+
+        named.AddRange(plan.Patterns.Where(p => !p.IsGlob).Select(p => (string?)p.Text));
+        foreach (string? directory in named)
+        {
+            ResolvedScope scope;
+            try
+            {
+                scope = ResolvedScope.Create(directory);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                continue; // not a memory cgroup: the monitor says so in its own words when it adds the scope
+            }
+
+            using (scope)
+            {
+                if (scope.Memory.TryRead(Clock.BootTimeMs(), out MemorySample first))
+                {
+                    LevelCheck.RefuseIfUnfit(thresholds, first, scope.Cgroup is { } c ? $"cgroup {c.Path}'s" : "the system's", _options, config.Source);
+                }
+            }
+        }
+    }
+
+    private static string NotRootHint() => ErrorText.IsRoot
+        ? ""
+        : " (the daemon normally runs as root; as another user, give --socket a path in a directory you may write)";
 
     /// <summary>Asks a running <see cref="Run"/> to stop (from a signal handler or a test).</summary>
     public void RequestStop() => _stop.Signal();
@@ -99,7 +154,23 @@ public sealed class PardonDaemon : IDisposable
         PardonConfig config = LoadConfig(_options);
         Config = config;
         ScopePlan plan = ScopePlan.From(config);
-        _events = new EventLog(config.EventsFile, _log, _options.JsonLog);
+        var thresholds = new Thresholds(config.TermBelow, config.KillBelow, config.SwapTermBelow, config.SwapKillBelow);
+        if (!_options.NoSocket && PathAccess.WhyCannotCreate(config.Socket) is string why)
+        {
+            // Before anything is started or logged, so that this is the one line a mistaken start prints.
+            throw new IOException($"cannot create the pardon socket {config.Socket}: {why}{NotRootHint()}");
+        }
+
+        RefuseUnfitLevels(plan, thresholds, config);
+        try
+        {
+            _events = new EventLog(config.EventsFile, _log, _options.JsonLog);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"cannot open the events file {config.EventsFile}: {ErrorText.Describe(ex)}", ex);
+        }
+
         _owned.Add(_events);
         _events.HoldUntilStart(); // the log starts with `start`; start-up warnings follow it
 
@@ -109,11 +180,18 @@ public sealed class PardonDaemon : IDisposable
         {
             pardons = new PardonService(config, _events, Status, config.Socket);
             _owned.Add(pardons);
-            pardons.Start();
+            try
+            {
+                pardons.Start();
+            }
+            catch (Exception ex) when (ex is UnauthorizedAccessException or System.Net.Sockets.SocketException)
+            {
+                throw new IOException($"cannot create the pardon socket {config.Socket}: {ErrorText.Describe(ex)}{NotRootHint()}", ex);
+            }
+
             _pardons = pardons;
         }
 
-        var thresholds = new Thresholds(config.TermBelow, config.KillBelow, config.SwapTermBelow, config.SwapKillBelow);
         using SystemdNotifier? systemd = SystemdNotifier.FromEnvironment();
         var settings = new MonitorSettings
         {
@@ -227,6 +305,7 @@ public sealed class PardonDaemon : IDisposable
             Kills = s?.Kills ?? 0,
             LastKill = s?.LastKill,
             Mlocked = _mlocked,
+            LockedKiB = SelfProtection.LockedKiB(),
             Pardons = _pardons?.Ledger.Count ?? 0,
             KernelProtect = _pardons?.KernelProtectAvailable ?? false,
             Wakeups = [.. _wakeupDescriptions],
@@ -304,7 +383,7 @@ public sealed class PardonDaemon : IDisposable
         _mlocked = errno == 0;
         if (!_mlocked)
         {
-            Warn("mlockall", $"cannot lock the daemon's memory (mlockall: {Marshal.GetPInvokeErrorMessage(errno)}); under heavy pressure it may stall on page faults");
+            Warn("mlockall", $"cannot lock the daemon's memory (mlockall: {Errors.Describe(errno)}); under heavy pressure it may stall on page faults");
         }
     }
 

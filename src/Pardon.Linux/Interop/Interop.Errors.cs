@@ -18,6 +18,7 @@ internal static partial class Interop
         internal const int ENOTDIR = 20;
         internal const int EINVAL = 22;
         internal const int EMFILE = 24;
+        internal const int ENAMETOOLONG = 36;
         internal const int ENOSYS = 38;
         internal const int ENODATA = 61;
         internal const int EOPNOTSUPP = 95;

@@ -48,6 +48,9 @@ internal static partial class Interop
             internal uint stx_dev_major;
             internal uint stx_dev_minor;
             internal fixed ulong __spare2[14];
+
+            /// <summary>The file's identity (Core's encoding of major and minor; see FileIdentity).</summary>
+            internal readonly Pardon.Core.FileIdentity Identity => Pardon.Core.FileIdentity.FromDevice(stx_dev_major, stx_dev_minor, stx_ino);
         }
 
         [LibraryImport(LibraryName, EntryPoint = "statx", SetLastError = true)]

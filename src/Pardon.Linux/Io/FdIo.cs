@@ -9,22 +9,28 @@ namespace Pardon.Linux.Io;
 /// returns a negative errno instead of throwing: in procfs a failure usually means the process exited
 /// between two reads, which the caller handles by skipping it.
 /// </summary>
+/// <remarks>
+/// The errno convention of all of Pardon.Linux (see <see cref="Errors"/>): an int result is a value (0, a
+/// length, a descriptor) or −errno, as the kernel's own system calls return it.
+/// </remarks>
 internal static unsafe class FdIo
 {
-    /// <summary>Longest relative path the helpers accept ("4194304/task/4194304/status" and cgroup names fit).</summary>
+    /// <summary>Paths shorter than this are made NUL-terminated on the stack ("4194304/task/4194304/status" and cgroup names fit).</summary>
     public const int MaxPath = 512;
+
+    /// <summary>PATH_MAX (include/uapi/linux/limits.h), the terminating NUL included: a longer path is refused with ENAMETOOLONG, as the kernel would.</summary>
+    public const int PathMax = 4096;
 
     /// <summary>Opens <paramref name="path"/> (UTF-8, not NUL-terminated) relative to <paramref name="dirfd"/>.</summary>
     public static int OpenAt(int dirfd, ReadOnlySpan<byte> path, int flags)
     {
-        if (path.Length >= MaxPath)
+        Span<byte> stack = stackalloc byte[MaxPath];
+        int rc = Terminate(path, stack, out Span<byte> z);
+        if (rc < 0)
         {
-            return -Interop.Errno.EINVAL;
+            return rc;
         }
 
-        Span<byte> z = stackalloc byte[path.Length + 1];
-        path.CopyTo(z);
-        z[path.Length] = 0;
         fixed (byte* p = z)
         {
             while (true)
@@ -42,6 +48,30 @@ internal static unsafe class FdIo
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// <paramref name="path"/> NUL-terminated in <paramref name="stack"/> when it fits, else on the heap (a
+    /// rare long path from the configuration; the monitor's paths are short). 0, or −ENAMETOOLONG for a path
+    /// of PATH_MAX bytes or more, −EINVAL for one with a NUL inside (C would silently cut it there).
+    /// </summary>
+    private static int Terminate(ReadOnlySpan<byte> path, Span<byte> stack, out Span<byte> z)
+    {
+        z = default;
+        if (path.Length >= PathMax)
+        {
+            return -Interop.Errno.ENAMETOOLONG;
+        }
+
+        if (path.Contains((byte)0))
+        {
+            return -Interop.Errno.EINVAL;
+        }
+
+        z = path.Length < stack.Length ? stack[..(path.Length + 1)] : new byte[path.Length + 1];
+        path.CopyTo(z);
+        z[path.Length] = 0;
+        return 0;
     }
 
     /// <summary>Opens a path given as a string (configuration time, not the monitor loop).</summary>
@@ -207,9 +237,13 @@ internal static unsafe class FdIo
     /// <summary>readlinkat(2) into <paramref name="buffer"/>; the length or a negative errno.</summary>
     public static int ReadLinkAt(int dirfd, ReadOnlySpan<byte> path, Span<byte> buffer)
     {
-        Span<byte> z = stackalloc byte[path.Length + 1];
-        path.CopyTo(z);
-        z[path.Length] = 0;
+        Span<byte> stack = stackalloc byte[MaxPath];
+        int rc = Terminate(path, stack, out Span<byte> z);
+        if (rc < 0)
+        {
+            return rc;
+        }
+
         fixed (byte* p = z)
         fixed (byte* b = buffer)
         {
@@ -221,15 +255,36 @@ internal static unsafe class FdIo
     /// <summary>statx(2) of <paramref name="path"/> relative to <paramref name="dirfd"/>, following symlinks.</summary>
     public static int StatAt(int dirfd, ReadOnlySpan<byte> path, out Interop.Libc.Statx result)
     {
-        Span<byte> z = stackalloc byte[path.Length + 1];
-        path.CopyTo(z);
-        z[path.Length] = 0;
+        result = default;
+        Span<byte> stack = stackalloc byte[MaxPath];
+        int rc = Terminate(path, stack, out Span<byte> z);
+        if (rc < 0)
+        {
+            return rc;
+        }
+
         Interop.Libc.Statx sx;
         fixed (byte* p = z)
         {
-            int rc = Interop.Libc.StatX(dirfd, p, 0, Interop.Libc.STATX_BASIC_STATS, &sx);
+            rc = Interop.Libc.StatX(dirfd, p, 0, Interop.Libc.STATX_BASIC_STATS, &sx);
             result = sx;
             return rc == 0 ? 0 : -Marshal.GetLastPInvokeError();
+        }
+    }
+
+    /// <summary>faccessat(2) with the effective ids: 0 when <paramref name="mode"/> (W_OK, X_OK) is allowed, else −errno.</summary>
+    public static int AccessAt(int dirfd, ReadOnlySpan<byte> path, int mode)
+    {
+        Span<byte> stack = stackalloc byte[MaxPath];
+        int rc = Terminate(path, stack, out Span<byte> z);
+        if (rc < 0)
+        {
+            return rc;
+        }
+
+        fixed (byte* p = z)
+        {
+            return Interop.Libc.FAccessAt(dirfd, p, mode, Interop.Libc.AT_EACCESS) == 0 ? 0 : -Marshal.GetLastPInvokeError();
         }
     }
 

@@ -11,7 +11,7 @@ public static class SelfProtection
     /// mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT): none of the daemon's pages can be reclaimed, so it
     /// never waits on page faults when the machine thrashes. MCL_ONFAULT (Linux 4.4) locks pages as they are
     /// touched instead of populating every mapping (the runtime reserves far more address space than it
-    /// uses); older kernels get the plain form. Returns 0 or the errno.
+    /// uses); older kernels get the plain form. Returns 0 or −errno.
     /// </summary>
     public static int LockMemory()
     {
@@ -23,20 +23,37 @@ public static class SelfProtection
         int errno = Marshal.GetLastPInvokeError();
         if (errno != Interop.Errno.EINVAL)
         {
-            return errno;
+            return -errno;
         }
 
-        return Interop.Libc.MlockAll(Interop.Libc.MCL_CURRENT | Interop.Libc.MCL_FUTURE) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        return Interop.Libc.MlockAll(Interop.Libc.MCL_CURRENT | Interop.Libc.MCL_FUTURE) == 0 ? 0 : -Marshal.GetLastPInvokeError();
+    }
+
+    /// <summary>
+    /// How much of the process's memory is resident and locked, in KiB (smaps_rollup's "Locked:"; see
+    /// <see cref="Procfs.ProcFs.TryParseSmapsLocked"/> for why not VmLck). Null when it cannot be read.
+    /// </summary>
+    public static long? LockedKiB(string smapsRollupPath = "/proc/self/smaps_rollup")
+    {
+        try
+        {
+            byte[] text = File.ReadAllBytes(smapsRollupPath);
+            return Procfs.ProcFs.TryParseSmapsLocked(text, out long kib) ? kib : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
     /// Gives the calling thread nice -20, so it runs as soon as it wakes even when every core is busy —
     /// precisely the situation in which memory runs out fastest. (.NET's Thread.Priority is a no-op on
-    /// Linux.) Needs CAP_SYS_NICE or a suitable RLIMIT_NICE. Returns 0 or the errno.
+    /// Linux.) Needs CAP_SYS_NICE or a suitable RLIMIT_NICE. Returns 0 or −errno.
     /// </summary>
     public static int RaiseThreadPriority(int nice = -20)
     {
-        return Interop.Libc.SetPriority(Interop.Libc.PRIO_PROCESS, (uint)Interop.Libc.GetTid(), nice) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        return Interop.Libc.SetPriority(Interop.Libc.PRIO_PROCESS, (uint)Interop.Libc.GetTid(), nice) == 0 ? 0 : -Marshal.GetLastPInvokeError();
     }
 
     /// <summary>

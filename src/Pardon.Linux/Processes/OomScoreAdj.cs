@@ -18,11 +18,11 @@ public static class OomScoreAdj
 
     public const short Max = 1000;
 
-    /// <summary>errno of a write the kernel refused for want of CAP_SYS_RESOURCE.</summary>
-    public const int NotPermitted = Interop.Errno.EACCES;
+    /// <summary>The result (−EACCES) of a write the kernel refused for want of CAP_SYS_RESOURCE.</summary>
+    public const int NotPermitted = -Interop.Errno.EACCES;
 
-    /// <summary>errno of a write to a process that has exited.</summary>
-    public const int Gone = Interop.Errno.ESRCH;
+    /// <summary>The result (−ESRCH) of a write to a process that has exited.</summary>
+    public const int Gone = -Interop.Errno.ESRCH;
 
     public static bool TryRead(int pid, out short value, string procRoot = "/proc")
     {
@@ -34,14 +34,14 @@ public static class OomScoreAdj
 
     /// <summary>
     /// Writes <paramref name="value"/> to the oom_score_adj of the process <paramref name="process"/> pins.
-    /// Returns 0, <see cref="NotPermitted"/> (EACCES: lowering below the floor without CAP_SYS_RESOURCE — a
-    /// capability fact, not a fault), <see cref="Gone"/> (ESRCH: it exited), or another errno.
+    /// Returns 0, <see cref="NotPermitted"/> (−EACCES: lowering below the floor without CAP_SYS_RESOURCE — a
+    /// capability fact, not a fault), <see cref="Gone"/> (−ESRCH: it exited), or another −errno.
     /// </summary>
     public static int Write(PidFd process, short value, string procRoot = "/proc")
     {
         if (value is < Min or > Max)
         {
-            return Interop.Errno.EINVAL;
+            return -Interop.Errno.EINVAL;
         }
 
         // Open /proc/PID first, then check the pidfd: if the process is still alive after the open, the
@@ -50,7 +50,7 @@ public static class OomScoreAdj
         int dirfd = FdIo.Open($"{procRoot}/{process.Pid}", Interop.Libc.O_PATH | Interop.Libc.O_DIRECTORY);
         if (dirfd < 0)
         {
-            return dirfd == -Interop.Errno.ENOENT ? Gone : -dirfd;
+            return dirfd == -Interop.Errno.ENOENT ? Gone : dirfd;
         }
 
         try
@@ -63,15 +63,14 @@ public static class OomScoreAdj
             int fd = FdIo.OpenAt(dirfd, "oom_score_adj"u8, Interop.Libc.O_WRONLY);
             if (fd < 0)
             {
-                return -fd;
+                return fd;
             }
 
             try
             {
                 Span<byte> text = stackalloc byte[8];
                 int len = Utf8Number.Format(value, text);
-                int rc = FdIo.Write(fd, text[..len]);
-                return -rc;
+                return FdIo.Write(fd, text[..len]);
             }
             finally
             {

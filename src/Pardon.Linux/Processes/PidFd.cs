@@ -60,14 +60,14 @@ public sealed class PidFd : IDisposable
         return new PidFd(handle, pid, startTime);
     }
 
-    /// <summary>pidfd_send_signal(2). Returns 0 or an errno (ESRCH once the process has exited).</summary>
+    /// <summary>pidfd_send_signal(2). Returns 0 or −errno (−ESRCH once the process has exited).</summary>
     public int SendSignal(int signal)
     {
         bool added = false;
         try
         {
             _handle.DangerousAddRef(ref added);
-            return Interop.Libc.PidfdSendSignal(_handle.Fd, signal) == 0 ? 0 : Marshal.GetLastPInvokeError();
+            return Interop.Libc.PidfdSendSignal(_handle.Fd, signal) == 0 ? 0 : -Marshal.GetLastPInvokeError();
         }
         finally
         {
@@ -80,7 +80,7 @@ public sealed class PidFd : IDisposable
 
     /// <summary>
     /// process_mrelease(2), Linux 5.15+: reaps the memory of a process already dying from SIGKILL now,
-    /// instead of when its exit completes (mm/oom_kill.c: it must have a fatal signal pending). 0 or errno.
+    /// instead of when its exit completes (mm/oom_kill.c: it must have a fatal signal pending). 0 or −errno.
     /// </summary>
     public int ReleaseMemory()
     {
@@ -88,7 +88,7 @@ public sealed class PidFd : IDisposable
         try
         {
             _handle.DangerousAddRef(ref added);
-            return Interop.Libc.ProcessMrelease(_handle.Fd) == 0 ? 0 : Marshal.GetLastPInvokeError();
+            return Interop.Libc.ProcessMrelease(_handle.Fd) == 0 ? 0 : -Marshal.GetLastPInvokeError();
         }
         finally
         {

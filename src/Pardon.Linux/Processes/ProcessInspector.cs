@@ -121,7 +121,5 @@ public static class ProcessInspector
         return FdIo.StatAt(Interop.Libc.AT_FDCWD, utf8, out Interop.Libc.Statx sx) == 0 ? FromStatx(in sx) : default;
     }
 
-    // The same encoding as ProcessTable: major in the high 32 bits, minor in the low.
-    private static FileIdentity FromStatx(in Interop.Libc.Statx sx)
-        => new(((ulong)sx.stx_dev_major << 32) | sx.stx_dev_minor, sx.stx_ino);
+    private static FileIdentity FromStatx(in Interop.Libc.Statx sx) => sx.Identity;
 }

@@ -421,7 +421,7 @@ public sealed class ProcessTable : IDisposable
         f.ExeIdentity = default;
         if (n > 0 && FdIo.StatAt(dirfd, "exe"u8, out Interop.Libc.Statx sx) == 0)
         {
-            f.ExeIdentity = new FileIdentity(((ulong)sx.stx_dev_major << 32) | sx.stx_dev_minor, sx.stx_ino);
+            f.ExeIdentity = sx.Identity;
         }
 
         n = FdIo.ReadFileAt(dirfd, "cmdline"u8, _buffer.AsSpan(0, CmdlineMax));

@@ -17,7 +17,7 @@ public static class SocketFile
 
     /// <summary>The identity of what is at <paramref name="path"/> (not following symlinks); unknown when nothing is.</summary>
     public static FileIdentity IdentityOf(string path)
-        => TryLstat(path, out Interop.Libc.Statx sx) ? new FileIdentity(((ulong)sx.stx_dev_major << 32) | sx.stx_dev_minor, sx.stx_ino) : default;
+        => TryLstat(path, out Interop.Libc.Statx sx) ? sx.Identity : default;
 
     private static unsafe bool TryLstat(string path, out Interop.Libc.Statx result)
     {

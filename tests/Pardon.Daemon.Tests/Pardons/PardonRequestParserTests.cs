@@ -107,6 +107,20 @@ public sealed class PardonRequestParserTests
     public void Invalid_IsAnError_NamingTheProblem(string line, string because)
         => Assert.Contains(because, Error(line), StringComparison.Ordinal);
 
+    [Theory]
+    [InlineData("""{"op":"request","ttl":"99999999999d"}""", "bad request: \"ttl\": \"99999999999d\" is too long (at most 36500d)")] // aborted the connection
+    [InlineData("""{"op":"request","ttl":1e308}""", "bad request: \"ttl\" is longer than a year; leave ttl out for a pardon without expiry")]
+    [InlineData("", "bad request: not valid JSON: the text ends before the JSON is complete")]
+    [InlineData("""{"op":"lis""", "bad request: not valid JSON: a string is not closed (a \" is missing)")]
+    [InlineData("""{"op":"list",}""", "bad request: not valid JSON: a comma before '}' is not allowed here")]
+    [InlineData("""{"op":"list" /* hi */}""", "bad request: not valid JSON: comments are not allowed here")]
+    [InlineData("""{'op':'list'}""", "bad request: not valid JSON: strings need double quotes (\"...\"), not single ones")]
+    [InlineData("""{"op":"list"} {"op":"list"}""", "bad request: not valid JSON: there is more after the end of the JSON value (one value only)")]
+    [InlineData("""{"op" "list"}""", "bad request: not valid JSON: a comma or a colon is missing before a string")]
+    [InlineData("""{op:"list"}""", "bad request: not valid JSON: op is not a JSON value; names and text must be in double quotes (\"op\")")]
+    public void Invalid_IsAnErrorInPlainWords(string line, string expected)
+        => Assert.Equal(expected, Error(line));
+
     [Fact]
     public void Reason_TooLong_IsAnError()
         => Assert.Contains("at most 256", Error($$"""{"op":"request","reason":"{{new string('x', 300)}}"}"""), StringComparison.Ordinal);

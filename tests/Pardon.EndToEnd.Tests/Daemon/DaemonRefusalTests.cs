@@ -65,6 +65,19 @@ public sealed class DaemonRefusalTests : IDisposable
         AssertNeverStarted();
     }
 
+    [MemoryCgroupFact]
+    public async Task Daemon_LevelAboveTheCgroupsLimit_ExitsWith2_NamingTheFlagAndTheLimit()
+    {
+        // The typo of issue 7 in a cgroup: a level the scope can never be above makes every reading a shortage.
+        using var cgroup = TestCgroup.Create(64L << 20, _output);
+
+        PardonResult r = await RunDaemonAsync(cgroup.Path, "--term-below", "128MiB");
+
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.Equal($"pardon: --term-below 128MiB is not below cgroup {cgroup.Path}'s memory (64 MiB): every reading would be a shortage", r.Stderr.Trim());
+        AssertNeverStarted();
+    }
+
     /// <summary>Runs the real daemon with its own events file, socket and pardon state in the test's directory.</summary>
     private async Task<PardonResult> RunDaemonAsync(string cgroup, params string[] more)
     {
