@@ -1,15 +1,19 @@
 // This file is part of Pardon, a userspace OOM killer for Linux.
 
+using Pardon.Core.Containers;
+
 namespace Pardon.Core;
 
 /// <summary>
 /// Evaluates a scope's processes and picks two victims: the kernel's (exactly as select_bad_process()
 /// would) and Pardon's. Pardon's order, the documented tie-break included:
 ///   1. tier: preferred, then ordinary, then protected (protected only when nothing else is left);
-///   2. score: kernel badness + growth weight × pages gained within the growth window;
-///   3. memory held (RSS + swap), larger first;
-///   4. the younger process (later start time) — it has the least work to lose;
-///   5. the higher pid.
+///   2. Kubernetes QoS class (unless the policy turns it off): BestEffort, then Burstable, then processes in
+///      no pod, then Guaranteed — the kubelet's order (see <see cref="KubernetesQos"/>);
+///   3. score: kernel badness + growth weight × pages gained within the growth window;
+///   4. memory held (RSS + swap), larger first;
+///   5. the younger process (later start time) — it has the least work to lose;
+///   6. the higher pid.
 /// Never chosen: the kernel's ineligible (pid 1, kernel threads, no mm, oom_score_adj -1000, vfork
 /// children), Pardon itself, and pardoned processes.
 /// </summary>
@@ -76,6 +80,9 @@ public sealed class VictimSelector
                 e.UnitRule = unitRule;
             }
 
+            e.Qos = KubernetesQos.Of(p.Container, p.OomScoreAdj, out e.QosFromAdj);
+            e.QosRank = KubernetesQos.KillOrder(_policy.QosOrder ? e.Qos : QosClass.None);
+
             // Looked up for every process: a pardon the kernel honours too (oom_score_adj -1000, set by the
             // daemon where it may) makes the process kernel-ineligible, and it must still show as pardoned.
             e.Pardon = pardons?.Find(p);
@@ -100,6 +107,12 @@ public sealed class VictimSelector
     {
         // Compared as ints: Enum.CompareTo(object) boxes both sides, and this runs for every candidate of every ranking.
         int c = ((int)a.Tier).CompareTo((int)b.Tier);
+        if (c != 0)
+        {
+            return c;
+        }
+
+        c = a.QosRank.CompareTo(b.QosRank);
         if (c != 0)
         {
             return c;
