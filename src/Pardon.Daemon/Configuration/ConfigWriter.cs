@@ -10,7 +10,7 @@ namespace Pardon.Daemon.Configuration;
 /// Prints the effective configuration (`pardon daemon --print-config`) in the same format the file uses, so
 /// the output can be saved and edited as a configuration file.
 /// </summary>
-public static class ConfigWriter
+public static partial class ConfigWriter
 {
     public static string Write(PardonConfig c)
     {
@@ -83,6 +83,7 @@ public static class ConfigWriter
             WriteRules(w, "prefer", c.Prefer);
             WriteRules(w, "units", c.Units);
 
+            WriteContainers(w, c);
             w.WriteStartObject("events");
             WriteNullable(w, "file", c.EventsFile);
             w.WriteEndObject();
@@ -108,6 +109,8 @@ public static class ConfigWriter
             WriteIf(w, "comm", r.Comm);
             WriteIf(w, "user", r.User);
             WriteIf(w, "cgroup", r.Cgroup);
+            WriteIf(w, "container", r.Container);
+            WriteIf(w, "qos", r.Qos);
             WriteIf(w, "unit", r.Unit);
             w.WriteEndObject();
         }

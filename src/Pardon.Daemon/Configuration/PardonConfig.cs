@@ -8,7 +8,7 @@ namespace Pardon.Daemon.Configuration;
 /// The effective configuration: the embedded defaults (packaging/pardon.jsonc) with the user's file laid
 /// over them. Every field is validated when loaded; see <see cref="ConfigLoader"/>.
 /// </summary>
-public sealed class PardonConfig
+public sealed partial class PardonConfig
 {
     /// <summary>Where it came from: a path, or "embedded defaults".</summary>
     public string Source { get; set; } = "embedded defaults";
@@ -79,6 +79,7 @@ public sealed class PardonConfig
         Prefer = Prefer.Select(r => r.Rule).ToArray(),
         Units = Units.Select(r => r.Rule).ToArray(),
         GrowthWeight = GrowthWeight,
+        QosOrder = QosOrder,
         GrowthWindowMs = (long)GrowthWindow.TotalMilliseconds,
         SelfPid = selfPid,
         ObserverPid = observerPid,

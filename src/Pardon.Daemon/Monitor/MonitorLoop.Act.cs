@@ -62,18 +62,19 @@ public sealed partial class MonitorLoop
 
         // A process unit needs nothing fresher than the scan: the pidfd check pins pid + start time, and an
         // exec since discovery was seen by the scan (statm changes). A group or cgroup unit needs the
-        // victim's current process group and cgroup.
-        if (ranking[victimIndex].Unit != KillUnit.Process && !_monitor.Table.RefreshNow(victim))
+        // victim's current process group and cgroup, and so does a memory.oom.group lookup (v2).
+        if ((ranking[victimIndex].Unit != KillUnit.Process || MayHaveOomGroups) && !_monitor.Table.RefreshNow(victim))
         {
             return KillOutcome.Vanished;
         }
 
-        List<ProcessFacts> members = KillUnitResolver.Resolve(ranking, victimIndex);
+        KillPlan plan = PlanKill(ranking, victimIndex, now);
+        List<ProcessFacts> members = plan.Members;
         int signal = level == PressureLevel.Kill ? SIGKILL : SIGTERM;
         if (_settings.DryRun && !rehearsal)
         {
             FlushPressure();
-            _events.Emit(KillEvent(ranking, victimIndex, members, signal, level, in sample, thresholdKiB, escalated: false, dryRun: true));
+            _events.Emit(KillEvent(ranking, victimIndex, plan, signal, level, in sample, thresholdKiB, escalated: false, dryRun: true));
             return KillOutcome.DryRun;
         }
 
@@ -102,6 +103,7 @@ public sealed partial class MonitorLoop
             // Signal first, explain after: the event is built once the victim is already dying.
             long signalStart = Stopwatch.GetTimestamp();
             int errno = SignalAll(pidfds, signal);
+            bool cgroupKilled = signal == SIGKILL && KillCgroup(plan);
             long signalDone = Stopwatch.GetTimestamp();
             double decisionMs = Stopwatch.GetElapsedTime(episodeStart).TotalMilliseconds;
             FlushPressure();
@@ -127,7 +129,8 @@ public sealed partial class MonitorLoop
             MemorySample signalledSample = sample;
             DaemonEvent BuildKill()
             {
-                DaemonEvent kill = KillEvent(ranking, victimIndex, members, signal, level, in signalledSample, thresholdKiB, escalated: false, dryRun: false);
+                DaemonEvent kill = KillEvent(ranking, victimIndex, plan, signal, level, in signalledSample, thresholdKiB, escalated: false, dryRun: false);
+                kill.CgroupKill = cgroupKilled ? true : null;
                 kill.Ts = signalledAt;
                 kill.DecisionMs = Math.Round(decisionMs, 2);
                 kill.Timings = string.Create(CultureInfo.InvariantCulture,
@@ -135,7 +138,7 @@ public sealed partial class MonitorLoop
                 return kill;
             }
 
-            return WaitForExit(pidfds, victim, signal, levels, episodeStart, signalStart, BuildKill);
+            return WaitForExit(pidfds, victim, signal, levels, episodeStart, signalStart, BuildKill, plan: plan);
         }
         finally
         {
@@ -170,8 +173,8 @@ public sealed partial class MonitorLoop
         int index = ranking.Victim >= 0 ? ranking.Victim : ranking.Count > 0 ? 0 : -1;
         if (index >= 0)
         {
-            List<ProcessFacts> members = KillUnitResolver.Resolve(ranking, index);
-            DaemonEvent e = KillEvent(ranking, index, members, SIGTERM, PressureLevel.Terminate, in sample, thresholdKiB, escalated: false, dryRun: true);
+            KillPlan plan = PlanKill(ranking, index, now);
+            DaemonEvent e = KillEvent(ranking, index, plan, SIGTERM, PressureLevel.Terminate, in sample, thresholdKiB, escalated: false, dryRun: true);
             _ = System.Text.Json.JsonSerializer.Serialize(e, EventJsonContext.Default.DaemonEvent);
         }
 
@@ -223,7 +226,7 @@ public sealed partial class MonitorLoop
         return firstError;
     }
 
-    private KillOutcome WaitForExit(List<PidFd> pidfds, ProcessFacts victim, int signal, ResolvedThresholds levels, long episodeStart, long firstSignal, Func<DaemonEvent> buildKill, bool rehearsal = false)
+    private KillOutcome WaitForExit(List<PidFd> pidfds, ProcessFacts victim, int signal, ResolvedThresholds levels, long episodeStart, long firstSignal, Func<DaemonEvent> buildKill, bool rehearsal = false, KillPlan? plan = null)
     {
         if (rehearsal)
         {
@@ -291,6 +294,7 @@ public sealed partial class MonitorLoop
                     Statistics.Escalations++;
                     signalledAt = Stopwatch.GetTimestamp();
                     SignalAll(pidfds, SIGKILL);
+                    EscalateUnit(plan, pidfds);
                     _events.Emit(new DaemonEvent
                     {
                         Event = "kill",
@@ -361,10 +365,11 @@ public sealed partial class MonitorLoop
         return text;
     }
 
-    private DaemonEvent KillEvent(Ranking ranking, int victimIndex, List<ProcessFacts> members, int signal, PressureLevel level, in MemorySample sample, long thresholdKiB, bool escalated, bool dryRun)
+    private DaemonEvent KillEvent(Ranking ranking, int victimIndex, KillPlan plan, int signal, PressureLevel level, in MemorySample sample, long thresholdKiB, bool escalated, bool dryRun)
     {
         ref Evaluation e = ref ranking[victimIndex];
         ProcessFacts p = e.Process;
+        List<ProcessFacts> members = plan.Members;
         long kibPerPage = ranking.Scope.PageSize / 1024;
         List<string> reasons = Explanation.Reasons(in e, ranking.Scope, victimIndex == ranking.KernelVictim, isVictim: true);
         var candidates = new List<CandidateReport>();
@@ -386,14 +391,14 @@ public sealed partial class MonitorLoop
                 GrowthKiB = c.GrowthPages * kibPerPage,
                 Tier = Explanation.Describe(c.Tier),
                 Reasons = Explanation.Reasons(in c, ranking.Scope, i == ranking.KernelVictim, i == victimIndex),
-            });
+            }.WithPlacement(in c));
         }
 
         string signalName = signal == SIGKILL ? "SIGKILL" : "SIGTERM";
         string trigger = Trigger(level, sample, thresholdKiB);
         string why = reasons.Count > 1 ? string.Join("; ", reasons.Skip(1)) : "highest score";
         int? kernelVictim = ranking.KernelVictim >= 0 ? ranking[ranking.KernelVictim].Process.Pid : null;
-        string unitText = members.Count > 1 ? $" with its {Explanation.Describe(e.Unit)} ({members.Count} processes)" : "";
+        string unitText = UnitText(plan);
         return new DaemonEvent
         {
             Event = "kill",
@@ -402,7 +407,7 @@ public sealed partial class MonitorLoop
             Exe = p.Exe,
             Uid = p.Uid,
             Signal = signalName,
-            Unit = Explanation.Describe(e.Unit),
+            Unit = Explanation.Describe(plan.Unit),
             UnitPids = members.Select(m => m.Pid).ToList(),
             Score = e.Score,
             KernelBadness = e.KernelBadness,
@@ -417,8 +422,8 @@ public sealed partial class MonitorLoop
             DryRun = dryRun ? true : null,
             Escalated = escalated ? true : null,
             Message = (dryRun ? "dry run, would send " : "") +
-                $"{signalName} to {p.Pid} ({p.Comm}){unitText}, {Units.FormatPages(p.RssPages + p.SwapPages, ranking.Scope.PageSize)}: {trigger}; score {e.Score} ({why})" +
+                $"{signalName} to {p.Pid} ({p.Comm}){PlacementText(in e)}{unitText}, {Units.FormatPages(p.RssPages + p.SwapPages, ranking.Scope.PageSize)}: {trigger}; score {e.Score} ({why})" +
                 (kernelVictim is int kv && kv != p.Pid ? $"; the kernel would have killed {kv}" : ""),
-        };
+        }.WithPlacement(in e).WithPlan(plan);
     }
 }
