@@ -36,6 +36,9 @@ public sealed class ScopeHierarchy
         return new ScopeHierarchy(CgroupHierarchy.LocateMemory(mountInfo), "/");
     }
 
+    /// <summary>A hierarchy and scope given directly (tests, fixture trees).</summary>
+    public static ScopeHierarchy For(CgroupHierarchy? hierarchy, string scopeCgroup) => new(hierarchy, scopeCgroup);
+
     /// <summary>
     /// The memcg the kernel's OOM would strike in (oom_domain): the cgroup whose limit bites first for a
     /// limited cgroup scope, the root otherwise (a global OOM).
