@@ -43,6 +43,10 @@ public sealed class DaemonProcess : IDisposable
     /// starts the daemon with <paramref name="arguments"/> after the standard ones, and waits for `start`.
     /// </summary>
     public static DaemonProcess Start(TestCgroup cgroup, ITestOutputHelper log, string? configMembers = null, params string[] arguments)
+        => StartScoped(cgroup.Path, log, configMembers, arguments);
+
+    /// <summary>Like <see cref="Start"/>, scoped to <paramref name="scopeDirectory"/> (a cgroup inside a test cgroup, e.g. a kubelet-like tree's kubepods).</summary>
+    public static DaemonProcess StartScoped(string scopeDirectory, ITestOutputHelper log, string? configMembers = null, params string[] arguments)
     {
         string directory = System.IO.Directory.CreateTempSubdirectory("pardon-e2e-daemon-").FullName;
         try
@@ -60,7 +64,7 @@ public sealed class DaemonProcess : IDisposable
             string events = Path.Combine(directory, "events.jsonl");
             string[] args =
             [
-                "daemon", "--cgroup", cgroup.Path, "--events", events,
+                "daemon", "--cgroup", scopeDirectory, "--events", events,
                 "--socket", Path.Combine(directory, "pardon.sock"), "--config", config, .. arguments,
             ];
             return new DaemonProcess(directory, SandboxDaemon.Start(log, args, events));
