@@ -100,7 +100,7 @@ public static class Explanation
         var parts = new List<string>(4);
         if (id.Container is { } c)
         {
-            parts.Add($"container {c} ({DescribeRuntime(id.Runtime)})");
+            parts.Add(id.Runtime == ContainerRuntime.Unknown ? "container " + c : $"container {c} ({DescribeRuntime(id.Runtime)})");
         }
 
         if (id.Pod is { } pod)

@@ -9,15 +9,19 @@ namespace Pardon.Daemon.Events;
 /// <summary>Where a candidate runs, when its cgroup path shows it.</summary>
 public sealed partial class CandidateReport
 {
+    [JsonPropertyOrder(1)]
     [JsonPropertyName("container")]
     public string? Container { get; set; }
 
+    [JsonPropertyOrder(1)]
     [JsonPropertyName("pod")]
     public string? Pod { get; set; }
 
+    [JsonPropertyOrder(1)]
     [JsonPropertyName("qos")]
     public string? Qos { get; set; }
 
+    [JsonPropertyOrder(1)]
     [JsonPropertyName("systemd_unit")]
     public string? SystemdUnit { get; set; }
 

@@ -14,34 +14,43 @@ namespace Pardon.Daemon.Events;
 /// </summary>
 public sealed partial class DaemonEvent
 {
+    [JsonPropertyOrder(1)]
     [JsonPropertyName("container")]
     public string? Container { get; set; }
 
+    [JsonPropertyOrder(1)]
     [JsonPropertyName("runtime")]
     public string? Runtime { get; set; }
 
+    [JsonPropertyOrder(1)]
     [JsonPropertyName("pod")]
     public string? Pod { get; set; }
 
+    [JsonPropertyOrder(1)]
     [JsonPropertyName("qos")]
     public string? Qos { get; set; }
 
+    [JsonPropertyOrder(1)]
     [JsonPropertyName("systemd_unit")]
     public string? SystemdUnit { get; set; }
 
     /// <summary>The cgroup (as /proc/PID/cgroup shows it) killed as a unit.</summary>
+    [JsonPropertyOrder(1)]
     [JsonPropertyName("kill_cgroup")]
     public string? KillCgroup { get; set; }
 
     /// <summary>True when that cgroup is the victim's memory.oom.group (the kernel would have killed it whole).</summary>
+    [JsonPropertyOrder(1)]
     [JsonPropertyName("oom_group")]
     public bool? OomGroup { get; set; }
 
     /// <summary>True when SIGKILL went through the cgroup's cgroup.kill (v2).</summary>
+    [JsonPropertyOrder(1)]
     [JsonPropertyName("cgroup_kill")]
     public bool? CgroupKill { get; set; }
 
     /// <summary>Members of the unit left alive, with the reason.</summary>
+    [JsonPropertyOrder(1)]
     [JsonPropertyName("spared")]
     public List<SparedReport>? Spared { get; set; }
 

@@ -12,18 +12,23 @@ namespace Pardon.Daemon.Reports;
 /// </summary>
 public sealed partial class ProcessReport
 {
+    [JsonPropertyOrder(1)]
     [JsonPropertyName("container")]
     public string? Container { get; set; }
 
+    [JsonPropertyOrder(1)]
     [JsonPropertyName("runtime")]
     public string? Runtime { get; set; }
 
+    [JsonPropertyOrder(1)]
     [JsonPropertyName("pod")]
     public string? Pod { get; set; }
 
+    [JsonPropertyOrder(1)]
     [JsonPropertyName("qos")]
     public string? Qos { get; set; }
 
+    [JsonPropertyOrder(1)]
     [JsonPropertyName("systemd_unit")]
     public string? SystemdUnit { get; set; }
 
