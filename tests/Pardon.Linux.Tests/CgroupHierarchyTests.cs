@@ -54,6 +54,20 @@ public sealed class CgroupHierarchyTests : IDisposable
     }
 
     [Fact]
+    public void LocateMemory_AMountCoveredByALaterOne_DoesNotCount()
+    {
+        // A pod on a cgroup v2 node: the runtime's own cgroupfs (its namespace's root) at /sys/fs/cgroup,
+        // then the host's tree bind-mounted over it, seen from the pod's cgroup namespace.
+        _tree.CreateDirectory("cg2");
+        _tree.Write("cg2/cgroup.controllers", "cpu io memory pids\n");
+        string mountInfo = _tree.Write("mountinfo",
+            $"1210 1200 0:30 / {_tree.PathOf("cg2")} ro,nosuid - cgroup2 cgroup rw\n" +
+            $"1230 1210 0:30 /../../.. {_tree.PathOf("cg2")} rw,relatime - cgroup2 cgroup2 rw\n");
+
+        Assert.Null(CgroupHierarchy.LocateMemory(mountInfo));
+    }
+
+    [Fact]
     public void LocateMemory_NoMemoryController_Null()
     {
         _tree.CreateDirectory("cg2");

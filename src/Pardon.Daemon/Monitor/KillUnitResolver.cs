@@ -14,7 +14,7 @@ namespace Pardon.Daemon.Monitor;
 /// in) or else its memory cgroup; on cgroup v2 a memory.oom.group at or above it widens it to the group, as
 /// the kernel's OOM killer would (<see cref="OomGroup"/>). Its members are read fresh from cgroup.procs
 /// (the cgroup and its descendants) when the hierarchy is reachable, so processes born since the last scan
-/// die too; the scan's facts serve where it is not.
+/// die too; the scan's facts serve where it is not. The root cgroup is never a unit: a victim in it dies alone.
 /// </summary>
 public static class KillUnitResolver
 {
@@ -39,6 +39,12 @@ public static class KillUnitResolver
             target = CgroupPaths.IsWithin(context.ScopeCgroup, target) ? context.ScopeCgroup : null;
         }
 
+        // The root cgroup is the whole machine (on v1, most processes sit in it): never a unit.
+        if (target == "/")
+        {
+            target = null;
+        }
+
         if (victim.Unit != KillUnit.Cgroup && target is null)
         {
             return PlanFromRanking(ranking, victimIndex, context, victim.Unit);
@@ -46,7 +52,7 @@ public static class KillUnitResolver
 
         if (target is null)
         {
-            // A cgroup unit without a cgroup path (unreadable /proc/PID/cgroup): the victim alone.
+            // A cgroup unit without a cgroup path (unreadable /proc/PID/cgroup), or in the root cgroup: the victim alone.
             var alone = new KillPlan { Victim = v, Unit = KillUnit.Cgroup };
             alone.Members.Add(v);
             return alone;

@@ -37,7 +37,9 @@ public sealed class CgroupHierarchy
     /// Finds the memory controller's hierarchy in <paramref name="mountInfo"/> (proc_pid_mountinfo(5)): a
     /// cgroup v1 mount with the "memory" option, else a cgroup2 mount whose root lists "memory" in
     /// cgroup.controllers. Only mounts of the hierarchy's root count (field 4 is "/"): one seen from
-    /// another cgroup namespace cannot map the paths processes show. Null when there is none.
+    /// another cgroup namespace cannot map the paths processes show, nor can a mount covered by a later
+    /// one on the same mount point (a container's own cgroupfs under the host's, bind-mounted over it).
+    /// Null when there is none.
     /// </summary>
     public static CgroupHierarchy? LocateMemory(string mountInfo = "/proc/self/mountinfo")
     {
@@ -51,19 +53,37 @@ public sealed class CgroupHierarchy
             return null;
         }
 
-        CgroupHierarchy? v2 = null;
+        // A later mount on the same mount point covers an earlier one: only the last one counts.
+        var byMountPoint = new Dictionary<string, (string Root, string Type, string Options)>();
+        var order = new List<string>();
         foreach (string line in lines)
         {
             string[] fields = line.Split(' ');
             int dash = Array.IndexOf(fields, "-");
-            if (dash < 6 || fields.Length < dash + 4 || fields[3] != "/")
+            if (dash < 6 || fields.Length < dash + 4)
             {
                 continue;
             }
 
             string mountPoint = Unescape(fields[4]);
-            string type = fields[dash + 1];
-            if (type == "cgroup" && fields[dash + 3].Split(',').Contains("memory"))
+            if (!byMountPoint.ContainsKey(mountPoint))
+            {
+                order.Add(mountPoint);
+            }
+
+            byMountPoint[mountPoint] = (fields[3], fields[dash + 1], fields[dash + 3]);
+        }
+
+        CgroupHierarchy? v2 = null;
+        foreach (string mountPoint in order)
+        {
+            (string root, string type, string options) = byMountPoint[mountPoint];
+            if (root != "/")
+            {
+                continue;
+            }
+
+            if (type == "cgroup" && options.Split(',').Contains("memory"))
             {
                 return new CgroupHierarchy(mountPoint, CgroupVersion.V1);
             }

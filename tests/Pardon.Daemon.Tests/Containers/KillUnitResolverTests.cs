@@ -184,6 +184,22 @@ public sealed class KillUnitResolverTests : IDisposable
     }
 
     [Fact]
+    public void RootCgroup_NeverAUnit_TheVictimDiesAlone()
+    {
+        // On v1 most processes sit in the root memory cgroup: a cgroup unit there would be the machine.
+        var policy = new SelectionPolicy { SelfPid = SelfPid, Units = [new ProcessRule { Source = "units[0]", Cgroup = "/", Unit = KillUnit.Cgroup }] };
+        Write("/cgroup.procs", "200\n201\n");
+        var ranking = new Ranking();
+        new VictimSelector(policy).Rank(new OomScope(ScopeKind.System, null, 6_000_000, 6_000_000, 4096), [Make(200, "/", "hog", rss: 90_000), Make(201, "/", "sshd")], 10_000_000, null, ranking);
+
+        KillPlan plan = KillUnitResolver.Plan(ranking, ranking.Victim, Context(policy, _v2));
+
+        Assert.Null(plan.Cgroup);
+        Assert.False(plan.CgroupKill);
+        Assert.Equal([200], plan.Members.Select(m => m.Pid));
+    }
+
+    [Fact]
     public void WithoutTheHierarchy_TheScansMembersOfTheContainer()
     {
         SelectionPolicy policy = Policy();
