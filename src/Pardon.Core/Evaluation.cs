@@ -1,5 +1,7 @@
 // This file is part of Pardon, a userspace OOM killer for Linux.
 
+using Pardon.Core.Containers;
+
 namespace Pardon.Core;
 
 /// <summary>One process as both the kernel and Pardon see it, with the parts of each score.</summary>
@@ -37,6 +39,15 @@ public struct Evaluation
     /// while a larger candidate exists, so Pardon passes it over for that one.
     /// </summary>
     public bool Negligible;
+
+    /// <summary>The Kubernetes QoS class (None outside pods), from the cgroup path or else oom_score_adj.</summary>
+    public QosClass Qos;
+
+    /// <summary>True when <see cref="Qos"/> was read from oom_score_adj because the path does not show it.</summary>
+    public bool QosFromAdj;
+
+    /// <summary>The class's place in Pardon's order (<see cref="KubernetesQos.KillOrder"/>), the same for all when the policy ignores classes.</summary>
+    public int QosRank;
 
     public KillUnit Unit;
 

@@ -1,6 +1,7 @@
 // This file is part of Pardon, a userspace OOM killer for Linux.
 
 using System.Globalization;
+using Pardon.Core.Containers;
 
 namespace Pardon.Core;
 
@@ -53,6 +54,11 @@ public static class Explanation
                 $"grew {Units.FormatPages(e.GrowthPages, scope.PageSize)} in the last {Units.FormatDuration(e.GrowthAgeMs)} (+{e.GrowthBonus} to the score)"));
         }
 
+        if (e.Qos != QosClass.None)
+        {
+            reasons.Add(DescribeQos(in e));
+        }
+
         if (e.TierRule is { } rule)
         {
             reasons.Add(e.Tier == Tier.Protected
@@ -72,6 +78,64 @@ public static class Explanation
 
         return reasons;
     }
+
+    /// <summary>"Kubernetes QoS BestEffort (from the cgroup path): chosen before Burstable and Guaranteed pods and processes in no pod".</summary>
+    public static string DescribeQos(in Evaluation e)
+    {
+        string source = e.QosFromAdj
+            ? string.Create(CultureInfo.InvariantCulture, $"from oom_score_adj {e.Process.OomScoreAdj}")
+            : "from the cgroup path";
+        string text = $"Kubernetes QoS {KubernetesQos.Name(e.Qos)} ({source})";
+        if (e.QosRank == KubernetesQos.KillOrder(QosClass.None))
+        {
+            return text + "; the QoS order is off (containers.qos_order)";
+        }
+
+        return text + e.Qos switch
+        {
+            QosClass.BestEffort => ": chosen before Burstable and Guaranteed pods and processes in no pod",
+            QosClass.Burstable => ": chosen after BestEffort pods, before processes in no pod and Guaranteed pods",
+            _ => ": chosen only after every process of the other classes and in no pod",
+        };
+    }
+
+    /// <summary>"container 0123456789ab (containerd), pod 9f1c…, QoS Burstable, unit cri-containerd-….scope", or null when the path shows none of these.</summary>
+    public static string? DescribePlacement(ContainerIdentity id, QosClass qos)
+    {
+        var parts = new List<string>(4);
+        if (id.Container is { } c)
+        {
+            parts.Add(id.Runtime == ContainerRuntime.Unknown ? "container " + c : $"container {c} ({DescribeRuntime(id.Runtime)})");
+        }
+
+        if (id.Pod is { } pod)
+        {
+            parts.Add("pod " + pod);
+        }
+
+        if (KubernetesQos.Name(qos) is { } q)
+        {
+            parts.Add("QoS " + q);
+        }
+
+        if (id.Unit is { } unit)
+        {
+            parts.Add("unit " + unit);
+        }
+
+        return parts.Count == 0 ? null : string.Join(", ", parts);
+    }
+
+    /// <summary>"docker", "containerd", "cri-o", "podman", "unknown"; null outside containers.</summary>
+    public static string? DescribeRuntime(ContainerRuntime runtime) => runtime switch
+    {
+        ContainerRuntime.Docker => "docker",
+        ContainerRuntime.Containerd => "containerd",
+        ContainerRuntime.CriO => "cri-o",
+        ContainerRuntime.Podman => "podman",
+        ContainerRuntime.Unknown => "unknown",
+        _ => null,
+    };
 
     public static string Describe(KernelIneligibility why) => why switch
     {
@@ -153,6 +217,11 @@ public static class Explanation
                 $"growth: {e.GrowthPages} pages within the window → +{e.GrowthBonus}; Pardon score {e.Score}"));
             lines.Add("tier: " + Describe(e.Tier) + (e.TierRule is { } r ? $" ({r.Source}: {r.Describe()})" : ""));
             lines.Add("kill unit: " + Describe(e.Unit) + (e.UnitRule is { } u ? $" ({u.Source})" : ""));
+        }
+
+        if (DescribePlacement(p.Container, e.Qos) is { } placement)
+        {
+            lines.Add("runs in: " + placement + (e.Qos != QosClass.None ? "; " + DescribeQos(in e) : ""));
         }
 
         return lines;

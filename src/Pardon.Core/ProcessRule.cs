@@ -3,13 +3,15 @@
 using System.IO.Enumeration;
 using System.Text;
 using System.Text.RegularExpressions;
+using Pardon.Core.Containers;
 
 namespace Pardon.Core;
 
 /// <summary>
 /// A match on a process: every criterion given must hold. Executable and cgroup are globs ('*' and '?',
 /// where '*' also crosses '/'), command line and name are regular expressions (searched, not anchored),
-/// user is a uid (names are resolved when the configuration is loaded).
+/// user is a uid (names are resolved when the configuration is loaded), container is a glob over the
+/// container's id (full or short; "*" is any container), qos a Kubernetes QoS class.
 /// </summary>
 public sealed class ProcessRule
 {
@@ -28,6 +30,12 @@ public sealed class ProcessRule
     public string? User { get; init; }
 
     public string? Cgroup { get; init; }
+
+    /// <summary>A glob over the id of the container the process runs in ("*": any container), or null.</summary>
+    public string? Container { get; init; }
+
+    /// <summary>The Kubernetes QoS class the process must have, or null.</summary>
+    public QosClass? Qos { get; init; }
 
     /// <summary>The kill unit for processes this rule matches, or null to leave it unchanged.</summary>
     public KillUnit? Unit { get; init; }
@@ -54,6 +62,16 @@ public sealed class ProcessRule
             return false;
         }
 
+        if (Container is not null && !MatchesContainer(Container, p.Container))
+        {
+            return false;
+        }
+
+        if (Qos is QosClass qos && p.Qos != qos)
+        {
+            return false;
+        }
+
         return Cmdline is null || Cmdline.IsMatch(p.Cmdline);
     }
 
@@ -66,6 +84,8 @@ public sealed class ProcessRule
         Append(sb, "comm ~", Comm is null ? null : $"/{Comm}/");
         Append(sb, "user", User ?? Uid?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Append(sb, "cgroup", Cgroup);
+        Append(sb, "container", Container);
+        Append(sb, "qos", Qos is QosClass q ? KubernetesQos.Name(q) : null);
         return sb.Length == 0 ? "any process" : sb.ToString();
 
         static void Append(StringBuilder sb, string key, string? value)
@@ -83,6 +103,11 @@ public sealed class ProcessRule
             sb.Append(key).Append(' ').Append(value);
         }
     }
+
+    private static bool MatchesContainer(string glob, ContainerIdentity identity)
+        => identity.ContainerId is { } id &&
+            (FileSystemName.MatchesSimpleExpression(glob, id, ignoreCase: false) ||
+             FileSystemName.MatchesSimpleExpression(glob, identity.Container!, ignoreCase: false));
 
     /// <summary>/proc/PID/exe of a replaced or deleted binary ends in " (deleted)" (d_path()); match the path itself.</summary>
     internal static string StripDeleted(string exe)

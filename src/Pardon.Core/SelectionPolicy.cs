@@ -16,6 +16,12 @@ public sealed class SelectionPolicy
     /// <summary>Rules that only set the kill unit.</summary>
     public IReadOnlyList<ProcessRule> Units { get; init; } = [];
 
+    /// <summary>
+    /// Kubernetes QoS classes before scores: BestEffort pods die before Burstable ones, those before
+    /// processes in no pod, and those before Guaranteed pods (config containers.qos_order).
+    /// </summary>
+    public bool QosOrder { get; init; } = true;
+
     /// <summary>The window over which growth is measured.</summary>
     public long GrowthWindowMs { get; init; } = 30_000;
 

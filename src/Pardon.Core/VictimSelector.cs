@@ -1,5 +1,7 @@
 // This file is part of Pardon, a userspace OOM killer for Linux.
 
+using Pardon.Core.Containers;
+
 namespace Pardon.Core;
 
 /// <summary>
@@ -10,10 +12,12 @@ namespace Pardon.Core;
 ///      <see cref="SelectionPolicy.NegligibleBytes"/>) after every larger one: a victim should be able to
 ///      relieve a shortage, and a 3 MiB terminal multiplexer with a high oom_score_adj cannot;
 ///   3. tier: preferred, then ordinary;
-///   4. score: kernel badness + growth weight × pages gained within the growth window;
-///   5. memory held (RSS + swap), larger first;
-///   6. the younger process (later start time) — it has the least work to lose;
-///   7. the higher pid.
+///   4. Kubernetes QoS class (unless the policy turns it off): BestEffort, then Burstable, then processes in
+///      no pod, then Guaranteed — the kubelet's order (see <see cref="KubernetesQos"/>);
+///   5. score: kernel badness + growth weight × pages gained within the growth window;
+///   6. memory held (RSS + swap), larger first;
+///   7. the younger process (later start time) — it has the least work to lose;
+///   8. the higher pid.
 /// The kernel's victim is predicted exactly as the kernel chooses, without any of this.
 /// Never chosen: the kernel's ineligible (pid 1, kernel threads, no mm, oom_score_adj -1000, vfork
 /// children), Pardon itself, and pardoned processes.
@@ -83,6 +87,9 @@ public sealed class VictimSelector
                 e.UnitRule = unitRule;
             }
 
+            e.Qos = KubernetesQos.Of(p.Container, p.OomScoreAdj, out e.QosFromAdj);
+            e.QosRank = KubernetesQos.KillOrder(_policy.QosOrder ? e.Qos : QosClass.None);
+
             // Looked up for every process: a pardon the kernel honours too (oom_score_adj -1000, set by the
             // daemon where it may) makes the process kernel-ineligible, and it must still show as pardoned.
             e.Pardon = pardons?.Find(p);
@@ -131,6 +138,12 @@ public sealed class VictimSelector
         }
 
         c = ((int)a.Tier).CompareTo((int)b.Tier);
+        if (c != 0)
+        {
+            return c;
+        }
+
+        c = a.QosRank.CompareTo(b.QosRank);
         if (c != 0)
         {
             return c;

@@ -4,6 +4,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Pardon.Core;
 using Pardon.Daemon;
+using Pardon.Daemon.Containers;
 using Pardon.Daemon.Reports;
 
 namespace Pardon.Cli.Commands;
@@ -30,7 +31,8 @@ internal static class RankCommand
             using RankContext context = RankContext.Create(parse.GetValue(cgroup), parse.GetValue(config), parse.GetValue(socket));
             Ranking ranking = context.Monitor.ScanAndRank(context.Pardons);
             bool read = context.Monitor.Scope.Memory.TryRead(ranking.NowMs, out MemorySample memory);
-            RankReport report = RankReportBuilder.Build(ranking, memory, parse.GetValue(all), context.Users.NameOf);
+            RankReport report = RankReportBuilder.Build(ranking, memory, parse.GetValue(all), context.Users.NameOf)
+                .WithKernelKillSet(ranking, ScopeHierarchy.Of(context.Monitor.Scope));
             report.Pressure = read ? RankReport.Describe(context.Thresholds.Resolve(in memory, out _).Evaluate(in memory, out _)) : null;
             report.Daemon = new DaemonReport { Pid = context.DaemonPid, PardonsIncluded = context.Pardons is not null, Note = context.DaemonNote };
             if (parse.GetValue(json))

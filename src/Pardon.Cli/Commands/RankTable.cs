@@ -35,6 +35,7 @@ internal static class RankTable
         {
             new[] { "", "PID", "USER", "NAME", "RSS", "SWAP", "ADJ", "OOM_SCORE", "BADNESS", "SCORE", "NOTES" },
         };
+        bool where = PlacementText.AnyContainer(report);
         foreach (ProcessReport p in report.Processes)
         {
             string marks = (p.Pid == report.KernelVictim ? "K" : " ") + (p.Pid == report.Victim ? "P" : " ");
@@ -52,6 +53,16 @@ internal static class RankTable
                 p.Eligible && p.Score is long s ? s.ToString(CultureInfo.InvariantCulture) : "-",
                 Notes(p),
             ]);
+        }
+
+        if (where)
+        {
+            // On a container host every row says where the process runs (container and QoS class, or unit).
+            rows[0] = [.. rows[0][..^1], "WHERE", "NOTES"];
+            for (int i = 1; i < rows.Count; i++)
+            {
+                rows[i] = [.. rows[i][..^1], PlacementText.Short(report.Processes[i - 1]), rows[i][^1]];
+            }
         }
 
         int[] widths = new int[rows[0].Length];

@@ -193,6 +193,11 @@ internal static class TopFrame
     private static string Notes(ProcessReport p)
     {
         var notes = new List<string>();
+        if (p.Container is not null || p.Pod is not null)
+        {
+            notes.Add(PlacementText.Short(p));
+        }
+
         if (p.Pardoned)
         {
             notes.Add("pardoned");

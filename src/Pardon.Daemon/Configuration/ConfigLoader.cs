@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Pardon.Core;
+using Pardon.Core.Containers;
 using Pardon.Linux;
 
 namespace Pardon.Daemon.Configuration;
@@ -124,7 +125,7 @@ public static partial class ConfigLoader
                 throw new ConfigException(source, ["the configuration must be a JSON object { ... }"]);
             }
 
-            v.Object(doc.RootElement, "", ["thresholds", "growth", "kill", "poll", "pardon", "protect", "prefer", "units", "events", "metrics", "scopes"], (name, value, path) =>
+            v.Object(doc.RootElement, "", ["thresholds", "growth", "kill", "poll", "pardon", "protect", "prefer", "units", "events", "containers", "metrics", "scopes"], (name, value, path) =>
             {
                 switch (name)
                 {
@@ -217,6 +218,9 @@ public static partial class ConfigLoader
                             config.Units = rules;
                         }
 
+                        break;
+                    case "containers":
+                        ApplyContainers(config, value, path, v);
                         break;
                     case "events":
                         v.Object(value, path, ["file"], (n, e, p) => config.EventsFile = v.NullableString(e, p));
@@ -355,7 +359,7 @@ public static partial class ConfigLoader
     }
 
     /// <summary>Validation helpers that record problems by field path instead of throwing at the first.</summary>
-    public sealed class Validator
+    public sealed partial class Validator
     {
         public List<string> Problems { get; } = [];
 
@@ -539,12 +543,13 @@ public static partial class ConfigLoader
 
         public RuleConfig? Rule(JsonElement e, string path, bool requireUnit)
         {
-            string? exe = null, cgroup = null, user = null, unitText = null, cmdlineText = null, commText = null;
+            string? exe = null, cgroup = null, user = null, unitText = null, cmdlineText = null, commText = null, container = null, qosText = null;
+            QosClass? qos = null;
             Regex? cmdline = null, comm = null;
             uint? uid = null;
             KillUnit? unit = null;
             int problemsBefore = Problems.Count;
-            Object(e, path, ["exe", "cmdline", "comm", "user", "cgroup", "unit"], (n, x, p) =>
+            Object(e, path, ["exe", "cmdline", "comm", "user", "cgroup", "container", "qos", "unit"], (n, x, p) =>
             {
                 switch (n)
                 {
@@ -587,6 +592,10 @@ public static partial class ConfigLoader
                         }
 
                         break;
+                    case "container":
+                    case "qos":
+                        ContainerCriterion(n, x, p, ref container, ref qosText, ref qos);
+                        break;
                     case "unit":
                         unitText = String(x, p);
                         unit = unitText switch
@@ -606,9 +615,9 @@ public static partial class ConfigLoader
                 }
             });
 
-            if (e.ValueKind == JsonValueKind.Object && exe is null && cmdline is null && comm is null && uid is null && cgroup is null && Problems.Count == problemsBefore)
+            if (e.ValueKind == JsonValueKind.Object && exe is null && cmdline is null && comm is null && uid is null && cgroup is null && container is null && qos is null && Problems.Count == problemsBefore)
             {
-                Error(path, "a rule needs at least one of exe, cmdline, comm, user, cgroup");
+                Error(path, "a rule needs at least one of exe, cmdline, comm, user, cgroup, container, qos");
             }
 
             if (requireUnit && unit is null && Problems.Count == problemsBefore)
@@ -623,12 +632,14 @@ public static partial class ConfigLoader
 
             return new RuleConfig
             {
-                Rule = new ProcessRule { Source = path, Exe = exe, Cmdline = cmdline, Comm = comm, Uid = uid, User = user, Cgroup = cgroup, Unit = unit },
+                Rule = new ProcessRule { Source = path, Exe = exe, Cmdline = cmdline, Comm = comm, Uid = uid, User = user, Cgroup = cgroup, Container = container, Qos = qos, Unit = unit },
                 Exe = exe,
                 Cmdline = cmdlineText,
                 Comm = commText,
                 User = user,
                 Cgroup = cgroup,
+                Container = container,
+                Qos = qosText,
                 Unit = unitText,
             };
         }

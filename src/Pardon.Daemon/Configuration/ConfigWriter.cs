@@ -84,6 +84,7 @@ public static partial class ConfigWriter
             WriteRules(w, "prefer", c.Prefer);
             WriteRules(w, "units", c.Units);
 
+            WriteContainers(w, c);
             w.WriteStartObject("events");
             WriteNullable(w, "file", c.EventsFile);
             w.WriteEndObject();
@@ -109,6 +110,8 @@ public static partial class ConfigWriter
             WriteIf(w, "comm", r.Comm);
             WriteIf(w, "user", r.User);
             WriteIf(w, "cgroup", r.Cgroup);
+            WriteIf(w, "container", r.Container);
+            WriteIf(w, "qos", r.Qos);
             WriteIf(w, "unit", r.Unit);
             w.WriteEndObject();
         }

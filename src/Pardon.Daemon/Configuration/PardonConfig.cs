@@ -88,6 +88,7 @@ public sealed partial class PardonConfig
         Prefer = Prefer.Select(r => r.Rule).ToArray(),
         Units = Units.Select(r => r.Rule).ToArray(),
         GrowthWeight = GrowthWeight,
+        QosOrder = QosOrder,
         GrowthWindowMs = (long)GrowthWindow.TotalMilliseconds,
         SelfPid = selfPid,
         ObserverPid = observerPid,

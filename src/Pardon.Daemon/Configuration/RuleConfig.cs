@@ -19,5 +19,9 @@ public sealed class RuleConfig
 
     public string? Cgroup { get; init; }
 
+    public string? Container { get; init; }
+
+    public string? Qos { get; init; }
+
     public string? Unit { get; init; }
 }

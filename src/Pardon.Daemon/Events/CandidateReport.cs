@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace Pardon.Daemon.Events;
 
 /// <summary>One of the top candidates listed with a kill.</summary>
-public sealed class CandidateReport
+public sealed partial class CandidateReport
 {
     [JsonPropertyName("pid")]
     public int Pid { get; init; }

@@ -34,6 +34,7 @@ internal sealed class KillTracker : IDisposable
     private readonly List<PidFd> _pidfds = new(4);
     private ProcessFacts? _victim;
     private Func<DaemonEvent>? _buildKill;
+    private KillPlan? _plan;
     private bool _rehearsal;
     private bool _registered;
     private bool _killEmitted;
@@ -75,13 +76,15 @@ internal sealed class KillTracker : IDisposable
     /// Takes over the pidfds of a unit just signalled (the victim first) and starts following it.
     /// <paramref name="rehearsal"/>: start-up only — the same steps, no event written.
     /// </summary>
-    public void Start(List<PidFd> pidfds, ProcessFacts victim, int signal, long nowMs, long episodeStartTicks, long firstSignalTicks, Func<DaemonEvent> buildKill, bool rehearsal = false)
+    /// <param name="plan">The kill unit's plan: a cgroup unit is killed again at the escalation (cgroup.kill, or its newcomers).</param>
+    public void Start(List<PidFd> pidfds, ProcessFacts victim, int signal, long nowMs, long episodeStartTicks, long firstSignalTicks, Func<DaemonEvent> buildKill, KillPlan? plan = null, bool rehearsal = false)
     {
         Finish();
         _pidfds.AddRange(pidfds);
         pidfds.Clear();
         _victim = victim;
         _buildKill = buildKill;
+        _plan = plan;
         _rehearsal = rehearsal;
         _killEmitted = false;
         _killSent = signal == Signals.SIGKILL;
@@ -186,6 +189,7 @@ internal sealed class KillTracker : IDisposable
         MonitorLoop.SignalAll(_pidfds, _rehearsal ? 0 : Signals.SIGKILL);
         if (!_rehearsal)
         {
+            _loop.EscalateUnit(_scope, _plan, _pidfds);
             _scope.Statistics.Escalations++;
             _loop.Statistics.Escalations++;
         }
@@ -248,6 +252,7 @@ internal sealed class KillTracker : IDisposable
         _pidfds.Clear();
         _victim = null;
         _buildKill = null;
+        _plan = null;
         _scope.Statistics.VictimPending = false;
     }
 

@@ -58,18 +58,19 @@ public sealed partial class MonitorLoop
 
         // A process unit needs nothing fresher than the scan: the pidfd check pins pid + start time, and an
         // exec since discovery was seen by the scan (statm changes). A group or cgroup unit needs the
-        // victim's current process group and cgroup.
-        if (ranking[victimIndex].Unit != KillUnit.Process && !Table.RefreshNow(victim))
+        // victim's current process group and cgroup, and so does a memory.oom.group lookup (v2).
+        if ((ranking[victimIndex].Unit != KillUnit.Process || MayHaveOomGroups(scope)) && !Table.RefreshNow(victim))
         {
             return ActOutcome.Vanished;
         }
 
-        List<ProcessFacts> members = KillUnitResolver.Resolve(ranking, victimIndex);
+        KillPlan plan = PlanKill(scope, ranking, victimIndex, Clock.BootTimeMs());
+        List<ProcessFacts> members = plan.Members;
         int signal = level == PressureLevel.Kill ? Signals.SIGKILL : Signals.SIGTERM;
         if (Settings.DryRun && !rehearsal)
         {
             FlushPressure(scope);
-            Events.Emit(KillEvent(scope, ranking, victimIndex, members, signal, level, in sample, thresholdKiB, escalated: false, dryRun: true));
+            Events.Emit(KillEvent(scope, ranking, victimIndex, plan, signal, level, in sample, thresholdKiB, escalated: false, dryRun: true));
             return ActOutcome.DryRun;
         }
 
@@ -97,6 +98,7 @@ public sealed partial class MonitorLoop
             // Signal first, explain after: the event is built once the victim is already dying.
             long signalStart = Stopwatch.GetTimestamp();
             int errno = SignalAll(pidfds, signal);
+            bool cgroupKilled = signal == Signals.SIGKILL && !rehearsal && KillCgroup(scope, plan);
             long signalDone = Stopwatch.GetTimestamp();
             double decisionMs = Stopwatch.GetElapsedTime(episodeStart).TotalMilliseconds;
             FlushPressure(scope);
@@ -125,7 +127,8 @@ public sealed partial class MonitorLoop
             MemorySample signalledSample = sample;
             DaemonEvent BuildKill()
             {
-                DaemonEvent kill = KillEvent(scope, ranking, victimIndex, members, signal, level, in signalledSample, thresholdKiB, escalated: false, dryRun: false);
+                DaemonEvent kill = KillEvent(scope, ranking, victimIndex, plan, signal, level, in signalledSample, thresholdKiB, escalated: false, dryRun: false);
+                kill.CgroupKill = cgroupKilled ? true : null;
                 kill.Ts = signalledAt;
                 kill.DecisionMs = Math.Round(decisionMs, 2);
                 kill.Timings = string.Create(CultureInfo.InvariantCulture,
@@ -133,7 +136,7 @@ public sealed partial class MonitorLoop
                 return kill;
             }
 
-            scope.Tracker.Start(pidfds, victim, signal, Clock.BootTimeMs(), episodeStart, signalStart, BuildKill);
+            scope.Tracker.Start(pidfds, victim, signal, Clock.BootTimeMs(), episodeStart, signalStart, BuildKill, plan);
             return ActOutcome.Signalled;
         }
         finally
@@ -210,10 +213,11 @@ public sealed partial class MonitorLoop
         return text;
     }
 
-    private DaemonEvent KillEvent(WatchedScope scope, Ranking ranking, int victimIndex, List<ProcessFacts> members, int signal, PressureLevel level, in MemorySample sample, long thresholdKiB, bool escalated, bool dryRun)
+    private DaemonEvent KillEvent(WatchedScope scope, Ranking ranking, int victimIndex, KillPlan plan, int signal, PressureLevel level, in MemorySample sample, long thresholdKiB, bool escalated, bool dryRun)
     {
         ref Evaluation e = ref ranking[victimIndex];
         ProcessFacts p = e.Process;
+        List<ProcessFacts> members = plan.Members;
         long kibPerPage = ranking.Scope.PageSize / 1024;
         List<string> reasons = Explanation.Reasons(in e, ranking.Scope, victimIndex == ranking.KernelVictim, isVictim: true);
         var candidates = new List<CandidateReport>();
@@ -235,14 +239,14 @@ public sealed partial class MonitorLoop
                 GrowthKiB = c.GrowthPages * kibPerPage,
                 Tier = Explanation.Describe(c.Tier),
                 Reasons = Explanation.Reasons(in c, ranking.Scope, i == ranking.KernelVictim, i == victimIndex),
-            });
+            }.WithPlacement(in c));
         }
 
         string signalName = signal == Signals.SIGKILL ? "SIGKILL" : "SIGTERM";
         string trigger = Trigger(level, sample, thresholdKiB);
         string why = reasons.Count > 1 ? string.Join("; ", reasons.Skip(1)) : "highest score";
         int? kernelVictim = ranking.KernelVictim >= 0 ? ranking[ranking.KernelVictim].Process.Pid : null;
-        string unitText = members.Count > 1 ? $" with its {Explanation.Describe(e.Unit)} ({members.Count} processes)" : "";
+        string unitText = UnitText(plan);
         return new DaemonEvent
         {
             Event = "kill",
@@ -252,7 +256,7 @@ public sealed partial class MonitorLoop
             Exe = p.Exe,
             Uid = p.Uid,
             Signal = signalName,
-            Unit = Explanation.Describe(e.Unit),
+            Unit = Explanation.Describe(plan.Unit),
             UnitPids = members.Select(m => m.Pid).ToList(),
             Score = e.Score,
             KernelBadness = e.KernelBadness,
@@ -267,8 +271,8 @@ public sealed partial class MonitorLoop
             DryRun = dryRun ? true : null,
             Escalated = escalated ? true : null,
             Message = (dryRun ? "dry run, would send " : "") +
-                $"{signalName} to {p.Pid} ({p.Comm}){unitText}, {Units.FormatPages(p.RssPages + p.SwapPages, ranking.Scope.PageSize)}: {trigger}; score {e.Score} ({why})" +
+                $"{signalName} to {p.Pid} ({p.Comm}){PlacementText(in e)}{unitText}, {Units.FormatPages(p.RssPages + p.SwapPages, ranking.Scope.PageSize)}: {trigger}; score {e.Score} ({why})" +
                 (kernelVictim is int kv && kv != p.Pid ? $"; the kernel would have killed {kv}" : "") + InScope(scope),
-        };
+        }.WithPlacement(in e).WithPlan(plan);
     }
 }

@@ -73,8 +73,8 @@ public sealed partial class MonitorLoop
             int index = ranking.Victim >= 0 ? ranking.Victim : ranking.Count > 0 ? 0 : -1;
             if (index >= 0)
             {
-                List<ProcessFacts> members = KillUnitResolver.Resolve(ranking, index);
-                Serialize(KillEvent(scope, ranking, index, members, Signals.SIGTERM, PressureLevel.Terminate, in current, thresholdKiB, escalated: false, dryRun: true));
+                KillPlan plan = PlanKill(scope, ranking, index, now);
+                Serialize(KillEvent(scope, ranking, index, plan, Signals.SIGTERM, PressureLevel.Terminate, in current, thresholdKiB, escalated: false, dryRun: true));
             }
         }
         finally

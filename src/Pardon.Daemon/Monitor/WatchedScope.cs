@@ -74,6 +74,9 @@ internal sealed class WatchedScope : IDisposable
     /// <summary>The level misfit last reported in a `levels_do_not_fit`/`levels_fit` warning.</summary>
     public Pardon.Core.LevelProblems ReportedMisfit { get; set; }
 
+    /// <summary>Where the scope sits in its cgroup hierarchy (for kill units and cgroup.kill); found at first use.</summary>
+    public Pardon.Daemon.Containers.ScopeHierarchy? Hierarchy { get; set; }
+
     /// <summary>Its step asked for a scan in this round.</summary>
     public bool ScanRequested { get; set; }
 

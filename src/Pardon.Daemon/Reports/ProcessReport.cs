@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace Pardon.Daemon.Reports;
 
-public sealed class ProcessReport
+public sealed partial class ProcessReport
 {
     [JsonPropertyName("pid")]
     public int Pid { get; init; }

@@ -78,7 +78,7 @@ public static class RankReportBuilder
             Tier = Explanation.Describe(e.Tier),
             Unit = Explanation.Describe(e.Unit),
             Reasons = Explanation.Reasons(in e, ranking.Scope, index == ranking.KernelVictim, index == ranking.Victim),
-        };
+        }.WithPlacement(in e);
     }
 
     public static List<int> OrderedIndices(Ranking ranking, bool all)

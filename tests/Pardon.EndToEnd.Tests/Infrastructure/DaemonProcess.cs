@@ -45,6 +45,10 @@ public sealed partial class DaemonProcess : IDisposable
     public static DaemonProcess Start(TestCgroup cgroup, ITestOutputHelper log, string? configMembers = null, params string[] arguments)
         => StartWith(["--cgroup", cgroup.Path], log, configMembers, arguments);
 
+    /// <summary>Like <see cref="Start"/>, scoped to <paramref name="scopeDirectory"/> (a cgroup inside a test cgroup, e.g. a kubelet-like tree's kubepods).</summary>
+    public static DaemonProcess StartScoped(string scopeDirectory, ITestOutputHelper log, string? configMembers = null, params string[] arguments)
+        => StartWith(["--cgroup", scopeDirectory], log, configMembers, arguments);
+
     /// <summary>As <see cref="Start"/>, with <paramref name="scopeArguments"/> (e.g. several --cgroup patterns) instead of one cgroup.</summary>
     public static DaemonProcess StartWith(string[] scopeArguments, ITestOutputHelper log, string? configMembers = null, params string[] arguments)
     {

@@ -147,9 +147,20 @@ public sealed partial class TestCgroup : IDisposable
     /// Starts <paramref name="program"/> inside the cgroup and returns once it is there (it has written itself
     /// into cgroup.procs and exec'd). Throws with its output when it could not join the cgroup.
     /// </summary>
-    public CgroupProcess Start(string program, params string[] arguments)
+    public CgroupProcess Start(string program, params string[] arguments) => StartIn(Path, program, arguments);
+
+    /// <summary>
+    /// Like <see cref="Start"/>, inside <paramref name="directory"/>: this cgroup or one below it (made with
+    /// <see cref="CreateChild(string)"/>, e.g. a kubelet-like tree). Dispose kills it with the rest of the subtree.
+    /// </summary>
+    public CgroupProcess StartIn(string directory, string program, params string[] arguments)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (directory != Path && !directory.StartsWith(Path + "/", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"{directory} is not inside the test cgroup {Path}", nameof(directory));
+        }
+
         var psi = new ProcessStartInfo("/bin/sh")
         {
             UseShellExecute = false,
@@ -162,7 +173,7 @@ public sealed partial class TestCgroup : IDisposable
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add("echo $$ > \"$1\" && shift && exec \"$@\"");
         psi.ArgumentList.Add("sh");
-        psi.ArgumentList.Add(FilePath("cgroup.procs"));
+        psi.ArgumentList.Add(System.IO.Path.Combine(directory, "cgroup.procs"));
         psi.ArgumentList.Add(program);
         foreach (string a in arguments)
         {
@@ -176,12 +187,12 @@ public sealed partial class TestCgroup : IDisposable
 
         // Joined once /proc/PID/cgroup names this cgroup (the shell's write returned); an exit first is a failure.
         var clock = Stopwatch.StartNew();
-        while (!IsMember(started.Pid))
+        while (!IsListed(directory, started.Pid))
         {
             if (started.HasExited || clock.Elapsed > TimeSpan.FromSeconds(10))
             {
                 started.WaitForExit(TimeSpan.FromSeconds(1));
-                throw new InvalidOperationException($"{description} did not start inside {Path}: {started.Describe()}");
+                throw new InvalidOperationException($"{description} did not start inside {directory}: {started.Describe()}");
             }
 
             Thread.Sleep(1);
@@ -239,7 +250,7 @@ public sealed partial class TestCgroup : IDisposable
     public long ReadUsageBytes() =>
         long.Parse(ReadControl(Version == 1 ? "memory.usage_in_bytes" : "memory.current").Trim(), CultureInfo.InvariantCulture);
 
-    /// <summary>Creates a child cgroup directory (for tests of nested scopes); Dispose removes it too.</summary>
+    /// <summary>Creates a child cgroup directory, or a path of them ("a/b/c"), for tests of nested scopes; Dispose removes it too.</summary>
     public string CreateChild(string name)
     {
         string path = FilePath(name);
@@ -380,8 +391,6 @@ public sealed partial class TestCgroup : IDisposable
             }
         }
     }
-
-    private bool IsMember(int pid) => IsListed(Path, pid);
 
     private static bool IsListed(string dir, int pid)
     {
