@@ -15,6 +15,12 @@ internal static class DaemonCommand
         Option<string?> config = CommonOptions.Config();
         Option<string?> cgroup = CommonOptions.Cgroup();
         Option<string?> socket = CommonOptions.Socket();
+        var state = new Option<string?>("--state")
+        {
+            Description = "Keep the pardons across daemon restarts in FILE (its directory must belong to root and be writable by nobody else). " +
+                "Default: pardon.state of the configuration, or pardons.json beside the socket when the socket is elsewhere. One daemon at a time may use a state file.",
+            HelpName = "FILE",
+        };
         var dryRun = new Option<bool>("--dry-run")
         {
             Description = "Decide and log, but never signal any process.",
@@ -46,7 +52,7 @@ internal static class DaemonCommand
         };
         var command = new Command("daemon", "Watch memory (the system, or one memory cgroup) and terminate the right process before the kernel's OOM killer has to.")
         {
-            config, cgroup, dryRun, events, socket, termBelow, killBelow, metricsListen, metricsTextfile, printConfig, jsonLog,
+            config, cgroup, dryRun, events, socket, state, termBelow, killBelow, metricsListen, metricsTextfile, printConfig, jsonLog,
         };
         command.SetAction((parse, ct) =>
         {
@@ -57,6 +63,7 @@ internal static class DaemonCommand
                 DryRun = parse.GetValue(dryRun),
                 EventsFile = parse.GetValue(events),
                 Socket = parse.GetValue(socket),
+                State = parse.GetValue(state),
                 TermBelow = parse.GetValue(termBelow),
                 KillBelow = parse.GetValue(killBelow),
                 MetricsListen = parse.GetValue(metricsListen),

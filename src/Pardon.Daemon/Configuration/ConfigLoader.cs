@@ -14,7 +14,7 @@ namespace Pardon.Daemon.Configuration;
 /// by hand so each problem names its field, says what is wrong and shows what would be right; all
 /// problems are reported at once.
 /// </summary>
-public static class ConfigLoader
+public static partial class ConfigLoader
 {
     public const string DefaultPath = "/etc/pardon/pardon.jsonc";
     private const string EmbeddedName = "Pardon.Daemon.pardon.jsonc";
@@ -235,10 +235,13 @@ public static class ConfigLoader
 
     private static void ApplyPardon(PardonConfig config, JsonElement value, string path, Validator v)
     {
-        v.Object(value, path, ["socket", "state", "root_may_pardon_any", "default_max_rss", "max_per_user", "kernel_protect", "allow"], (n, e, p) =>
+        v.Object(value, path, ["socket", "state", "root_may_pardon_any", "default_max_rss", "max_per_user", "kernel_protect", "allow", .. PardonLimitKeys], (n, e, p) =>
         {
             switch (n)
             {
+                case var _ when PardonLimitKeys.Contains(n):
+                    ApplyPardonLimit(config, n, e, p, v);
+                    break;
                 case "socket":
                     if (v.AbsolutePath(e, p) is string socket)
                     {

@@ -8,7 +8,7 @@ namespace Pardon.Daemon.Configuration;
 /// The effective configuration: the embedded defaults (packaging/pardon.jsonc) with the user's file laid
 /// over them. Every field is validated when loaded; see <see cref="ConfigLoader"/>.
 /// </summary>
-public sealed class PardonConfig
+public sealed partial class PardonConfig
 {
     /// <summary>Where it came from: a path, or "embedded defaults".</summary>
     public string Source { get; set; } = "embedded defaults";
@@ -45,9 +45,9 @@ public sealed class PardonConfig
     /// </summary>
     public long AssumedFillRateBytesPerSecond { get; set; } = 6L * 1024 * 1024 * 1024;
 
-    public string Socket { get; set; } = "/run/pardon/pardon.sock";
+    public string Socket { get; set; } = DefaultSocket;
 
-    public string StateFile { get; set; } = "/run/pardon/pardons.json";
+    public string StateFile { get; set; } = DefaultStateFile;
 
     public bool RootMayPardonAny { get; set; } = true;
 

@@ -61,6 +61,7 @@ public sealed class PardonDaemon : IDisposable
         }
 
         config.Socket = options.Socket ?? config.Socket;
+        config.StateFile = PardonConfig.ResolveStateFile(config, options.State);
         config.EventsFile = options.EventsFile ?? config.EventsFile;
         config.MetricsListen = options.MetricsListen ?? config.MetricsListen;
         config.MetricsTextfile = options.MetricsTextfile ?? config.MetricsTextfile;
@@ -119,7 +120,7 @@ public sealed class PardonDaemon : IDisposable
             PollMax = config.PollMaxInterval,
             AssumedFillRateBytesPerSecond = config.AssumedFillRateBytesPerSecond,
         };
-        _loop = new MonitorLoop(monitor, settings, _events, pardons?.Ledger, pardons is null ? null : pardons.OnScan, _stop, wakeups, systemd is null ? null : systemd.PingWatchdog);
+        _loop = new MonitorLoop(monitor, settings, _events, pardons?.View, pardons is null ? null : pardons.OnScan, _stop, wakeups, systemd is null ? null : systemd.PingWatchdog);
 
         StartMetrics(config);
 
@@ -152,6 +153,9 @@ public sealed class PardonDaemon : IDisposable
         thread.Join();
 
         systemd?.Notify("STOPPING=1");
+
+        // No request is answered (nor event emitted for one) after "stop": the socket closes first.
+        pardons?.Dispose();
         _events.Emit(new DaemonEvent
         {
             Event = "stop",
@@ -193,7 +197,7 @@ public sealed class PardonDaemon : IDisposable
             Kills = s?.Kills ?? 0,
             LastKill = s?.LastKill,
             Mlocked = _mlocked,
-            Pardons = _pardons?.Ledger.Count ?? 0,
+            Pardons = _pardons?.View.Count ?? 0,
             KernelProtect = _pardons?.KernelProtectAvailable ?? false,
             Wakeups = [.. _wakeupDescriptions],
             Warnings = [.. _warnings],

@@ -117,7 +117,7 @@ public sealed class UnprivilegedClientTests : IDisposable
         DaemonEvent released = Assert.Single(_events.Of("pardon_released"));
         Assert.Equal(PardonCodes.Released, released.Code);
         Assert.Equal(grant.Pid, released.Pid);
-        Assert.Equal(0, _service!.Ledger.Count);
+        Assert.Equal(0, _service!.View.Count);
 
         Assert.True(unpardoned.Code == 7, unpardoned.ToString());
         Assert.Contains("pardon: warning: /bin/sh runs without a pardon: denied: ", unpardoned.Stderr, StringComparison.Ordinal);
@@ -136,12 +136,12 @@ public sealed class UnprivilegedClientTests : IDisposable
 
         using var run = Process.Start(start)!;
         var sw = Stopwatch.StartNew();
-        while (_service!.Ledger.Count == 0 && sw.Elapsed < TimeSpan.FromSeconds(20))
+        while (_service!.View.Count == 0 && sw.Elapsed < TimeSpan.FromSeconds(20))
         {
             await Task.Delay(20);
         }
 
-        Assert.Equal(1, _service.Ledger.Count);
+        Assert.Equal(1, _service.View.Count);
         Assert.Equal(0, Interop.Libc.Kill(run.Id, Interop.Libc.SIGTERM));
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         await run.WaitForExitAsync(cts.Token);
