@@ -105,7 +105,7 @@ public sealed class UnprivilegedClientTests : IDisposable
         // COMMAND must outlive the client's start-up (a JIT start as uid 65534 on a busy 2-core CI machine can
         // take longer than half a second): a COMMAND gone before its request arrives is, rightly, not pardoned.
         Result pardoned = await RunAsync("/usr/bin/setpriv", Unprivileged(pardon, "run", "--socket", SocketPath, "--reason", "locker", "--", "/usr/bin/sleep", "2"));
-        Result unpardoned = await RunAsync("/usr/bin/setpriv", Unprivileged(pardon, "run", "--socket", SocketPath, "--", "/bin/sh", "-c", "sleep 0.5; exit 7"));
+        Result unpardoned = await RunAsync("/usr/bin/setpriv", Unprivileged(pardon, "run", "--socket", SocketPath, "--", "/bin/sh", "-c", "sleep 2; exit 7"));
 
         Assert.True(pardoned.Code == 0, pardoned.ToString());
         Assert.Empty(pardoned.Stderr);
