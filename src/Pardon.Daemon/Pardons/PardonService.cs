@@ -128,7 +128,7 @@ public sealed partial class PardonService : IDisposable, IPardonRequestHandler
     public void OnScan(ReadOnlySpan<ProcessFacts> processes, long nowBootMs)
     {
         PardonSnapshot snapshot = View.Current;
-        if (snapshot.Count == 0)
+        if (snapshot.Count == 0 || _stopping)
         {
             return;
         }
@@ -208,7 +208,9 @@ public sealed partial class PardonService : IDisposable, IPardonRequestHandler
         }
 
         _entries.Clear();
-        _wake.Dispose();
+
+        // _wake is left to its finalizer: a monitor still posting after Dispose must never write into a
+        // descriptor number that has since been reused for something else.
     }
 
     /// <summary>Queues a job for the worker; false (the job abandoned) when too many wait already or the daemon stops.</summary>

@@ -29,7 +29,7 @@ public sealed class PardonFloodTests
     /// <summary>Far past the ceiling and, with the innocent, past the daemon's level (90% of 256 MiB).</summary>
     private const int HogGrowMiB = 200;
 
-    private const int Trials = 4;
+    private const int Trials = 3;
 
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
     private readonly ITestOutputHelper _output;
