@@ -151,6 +151,13 @@ public sealed partial class PardonService
                 passed.Dispose();
             }
 
+            if (pin is not null && !ProcessInspector.IsProcess(pid, _procRoot))
+            {
+                pin.Dispose();
+                pin = null;
+                return Deny(peer, pid, PardonCodes.BadRequest, $"bad request: the pidfd names thread {pid}, not a process; send a pidfd of the process (pidfd_open without PIDFD_THREAD)");
+            }
+
             return pin is null ? Deny(peer, Math.Max(pid, 0), PardonCodes.NoSuchProcess, "the process the pidfd names has exited") : null;
         }
 

@@ -118,6 +118,26 @@ public sealed class PardonHardeningTests : IDisposable
     }
 
     [Fact]
+    public async Task Request_WithAThreadsPidFd_IsRefused()
+    {
+        Service();
+        int tid = Directory.EnumerateDirectories("/proc/self/task").Select(d => int.Parse(Path.GetFileName(d), System.Globalization.CultureInfo.InvariantCulture)).First(t => t != Environment.ProcessId);
+        int fd = Interop.Libc.PidfdOpen(tid, 0x80); // PIDFD_THREAD (Linux 6.9+)
+        Assert.True(fd >= 0, "pidfd_open(PIDFD_THREAD) failed");
+        using var threadFd = new PassedDescriptor(fd);
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Connect(new UnixDomainSocketEndPoint(SocketPath));
+        byte[] line = Encoding.ASCII.GetBytes("{\"op\":\"request\",\"pidfd\":true}\n");
+        Assert.Equal(line.Length, FdPassing.SendWithDescriptor(socket.SafeHandle, line, threadFd.Fd));
+
+        byte[] answer = new byte[4096];
+        int n = await socket.ReceiveAsync(answer, SocketFlags.None);
+        PardonResponse r = JsonSerializer.Deserialize(answer.AsSpan(0, n).TrimEnd((byte)'\n'), PardonProtocolJsonContext.Default.PardonResponse)!;
+        Assert.Equal(PardonCodes.BadRequest, r.Code);
+        Assert.Contains($"names thread {tid}, not a process", r.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void BarePid_FromAnotherPidNamespace_IsRefused_NeverADecoyPardoned()
     {
         // The finding: `pardon request --pid 7` in a container meant its pid 7; the daemon pardoned its own pid 7.
