@@ -53,7 +53,14 @@ public struct Evaluation
 
     public ProcessRule? UnitRule;
 
+    /// <summary>The pardon the process holds, if any (see <see cref="PardonLapse"/>: it may not protect it).</summary>
     public PardonGrant? Pardon;
+
+    /// <summary>Why <see cref="Pardon"/> does not protect the process in this ranking; None when it does (or there is none).</summary>
+    public Pardons.PardonLapse PardonLapse;
+
+    /// <summary>True when a pardon spares the process in this ranking.</summary>
+    public readonly bool Spared => Pardon is not null && PardonLapse == Pardons.PardonLapse.None;
 
     public readonly bool KernelEligible => KernelIneligibility == KernelIneligibility.None;
 

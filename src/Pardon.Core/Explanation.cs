@@ -41,6 +41,11 @@ public static class Explanation
                 break;
         }
 
+        if (e.Pardon is { } lapsed && e.PardonLapse != Pardons.PardonLapse.None)
+        {
+            reasons.Add(Pardons.PardonStanding.Describe(e.PardonLapse, lapsed, p, scope.PageSize));
+        }
+
         if (p.OomScoreAdj != 0)
         {
             long adjPages = p.OomScoreAdj * (long)((ulong)scope.TotalPages / 1000UL);

@@ -20,7 +20,10 @@ namespace Pardon.Core;
 ///   8. the higher pid.
 /// The kernel's victim is predicted exactly as the kernel chooses, without any of this.
 /// Never chosen: the kernel's ineligible (pid 1, kernel threads, no mm, oom_score_adj -1000, vfork
-/// children), Pardon itself, and pardoned processes.
+/// children), Pardon itself, and pardoned processes — as long as the pardon holds in this very ranking: a
+/// process above its pardon's ceiling, or running another executable than the one pardoned, is judged from
+/// the ranking's own scan (<see cref="Pardons.PardonStanding"/>) and is an ordinary candidate, whatever the
+/// pardon worker has or has not revoked yet.
 /// </summary>
 public sealed class VictimSelector
 {
@@ -93,11 +96,19 @@ public sealed class VictimSelector
             // Looked up for every process: a pardon the kernel honours too (oom_score_adj -1000, set by the
             // daemon where it may) makes the process kernel-ineligible, and it must still show as pardoned.
             e.Pardon = pardons?.Find(p);
-            e.Exclusion = !e.KernelEligible ? Exclusion.KernelIneligible
+            e.PardonLapse = e.Pardon is { } grant ? Pardons.PardonStanding.Judge(grant, p, scope.PageSize) : Pardons.PardonLapse.None;
+
+            // A lapsed pardon's own -1000 (written by the daemon, restored by its worker shortly) must not hide
+            // the process from Pardon: it is judged with the oom_score_adj it had before the pardon.
+            bool ownImmunity = e.PardonLapse != Pardons.PardonLapse.None && e.Pardon!.KernelProtected &&
+                e.KernelIneligibility == KernelIneligibility.OomScoreAdjMin && e.Pardon.PreviousOomScoreAdj is not null;
+            e.Exclusion = !e.KernelEligible && !ownImmunity ? Exclusion.KernelIneligible
                 : p.Pid == _policy.SelfPid || (p.Pid == _policy.ObserverPid && p.Pid != 0) ? Exclusion.Self
-                : e.Pardon is not null ? Exclusion.Pardoned
+                : e.Spared ? Exclusion.Pardoned
                 : Exclusion.None;
-            e.Score = e.KernelEligible ? e.KernelBadness + e.GrowthBonus : KernelOom.Ineligible;
+            e.Score = e.KernelEligible ? e.KernelBadness + e.GrowthBonus
+                : ownImmunity ? KernelOom.Badness(p.RssPages, p.SwapPages, p.PgTablesBytes, e.Pardon!.PreviousOomScoreAdj!.Value, scope.TotalPages, scope.PageSize) + e.GrowthBonus
+                : KernelOom.Ineligible;
             e.Negligible = Footprint(p, scope.PageSize) < negligiblePages;
             anyLarge |= e.Eligible && !e.Negligible;
 

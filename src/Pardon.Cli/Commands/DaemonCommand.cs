@@ -25,6 +25,12 @@ internal static class DaemonCommand
             Description = "Watch the whole system as well (with --cgroup); without --cgroup, the system alone.",
         };
         Option<string?> socket = CommonOptions.Socket();
+        var state = new Option<string?>("--state")
+        {
+            Description = "Keep the pardons across daemon restarts in FILE (its directory must belong to root and be writable by nobody else). " +
+                "Default: pardon.state of the configuration, or pardons.json beside the socket when the socket is elsewhere. One daemon at a time may use a state file.",
+            HelpName = "FILE",
+        };
         var dryRun = new Option<bool>("--dry-run")
         {
             Description = "Decide and log, but never signal any process.",
@@ -56,7 +62,7 @@ internal static class DaemonCommand
         };
         var command = new Command("daemon", "Watch memory (the system, memory cgroups, or both) and terminate the right process before the kernel's OOM killer has to.")
         {
-            config, cgroup, system, dryRun, events, socket, termBelow, killBelow, metricsListen, metricsTextfile, printConfig, jsonLog,
+            config, cgroup, system, dryRun, events, socket, state, termBelow, killBelow, metricsListen, metricsTextfile, printConfig, jsonLog,
         };
         command.SetAction((parse, ct) =>
         {
@@ -68,6 +74,7 @@ internal static class DaemonCommand
                 DryRun = parse.GetValue(dryRun),
                 EventsFile = parse.GetValue(events),
                 Socket = parse.GetValue(socket),
+                State = parse.GetValue(state),
                 TermBelow = parse.GetValue(termBelow),
                 KillBelow = parse.GetValue(killBelow),
                 MetricsListen = parse.GetValue(metricsListen),

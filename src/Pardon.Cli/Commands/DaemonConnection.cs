@@ -3,6 +3,7 @@
 using Pardon.Core.Pardons;
 using Pardon.Daemon.Configuration;
 using Pardon.Daemon.Pardons;
+using Pardon.Linux.Processes;
 
 namespace Pardon.Cli.Commands;
 
@@ -42,6 +43,46 @@ internal static class DaemonConnection
             throw new UserFacingException(ExitCode.Failure, ex.Message);
         }
     }
+
+    /// <summary>
+    /// Sends a request or release about process <paramref name="pid"/> (as this client's pid namespace numbers it)
+    /// with a pidfd for it attached, so that the daemon acts on this very process whatever namespace either side
+    /// is in. When no pidfd can be opened (the process is gone) or the daemon predates pidfds ("unknown field"),
+    /// the bare pid is sent, which a daemon in the same namespace understands.
+    /// </summary>
+    public static async Task<PardonResponse> SendForTargetAsync(string socket, PardonRequestMessage request, int pid, CancellationToken cancellationToken)
+    {
+        using PidFd? target = PidFd.TryOpen(pid, null, out _);
+        try
+        {
+            if (target is null)
+            {
+                return await PardonClient.RequestAsync(socket, request, Timeout, cancellationToken);
+            }
+
+            PardonResponse response = await PardonClient.RequestAsync(socket, WithPidFd(request), target, Timeout, cancellationToken);
+            if (response.Code == PardonCodes.BadRequest && response.Error?.Contains("unknown field \"pidfd\"", StringComparison.Ordinal) == true)
+            {
+                response = await PardonClient.RequestAsync(socket, request, Timeout, cancellationToken);
+            }
+
+            return response;
+        }
+        catch (PardonClientException ex)
+        {
+            throw new UserFacingException(ExitCode.Failure, ex.Message);
+        }
+    }
+
+    /// <summary>The same request, saying that its target is the pidfd sent with it.</summary>
+    public static PardonRequestMessage WithPidFd(PardonRequestMessage request) => new()
+    {
+        Op = request.Op,
+        Pid = request.Pid,
+        Ttl = request.Ttl,
+        Reason = request.Reason,
+        PidFd = true,
+    };
 
     /// <summary>The exit code for a failed response: 2 for a malformed request, 1 when the daemon failed, 3 for a refusal.</summary>
     public static ExitCode ExitCodeOf(PardonResponse response) => response.Ok ? ExitCode.Ok : response.Code switch

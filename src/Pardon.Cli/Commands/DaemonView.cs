@@ -44,17 +44,12 @@ internal sealed class DaemonView
             return new DaemonView { Note = $"note: pardons not shown: the daemon at {socketPath} answered: {response.Error}" };
         }
 
-        var ledger = new PardonLedger();
-        foreach (PardonInfo p in response.Pardons ?? [])
-        {
-            ledger.Set(p.ToGrant());
-        }
-
-        int count = ledger.Count;
+        var pardons = new PardonSnapshot((response.Pardons ?? []).Select(p => p.ToGrant()));
+        int count = pardons.Count;
         return new DaemonView
         {
             DaemonPid = response.DaemonPid,
-            Pardons = ledger,
+            Pardons = pardons,
             Note = $"daemon {response.DaemonPid}: {count} pardon{(count == 1 ? "" : "s")} in force" +
                 (count > 0 && response.KernelProtect == false ? " (binding Pardon only: the daemon lacks CAP_SYS_RESOURCE)" : ""),
         };

@@ -22,7 +22,7 @@ internal static class ReleaseCommand
         {
             int target = parse.GetValue(pid) ?? DaemonConnection.DefaultTarget();
             string path = DaemonConnection.Resolve(parse.GetValue(socket));
-            PardonResponse response = await DaemonConnection.SendAsync(path, new PardonRequestMessage { Op = "release", Pid = target }, ct);
+            PardonResponse response = await DaemonConnection.SendForTargetAsync(path, new PardonRequestMessage { Op = "release", Pid = target }, target, ct);
             if (!response.Ok)
             {
                 error.WriteLine("pardon: " + (response.Error ?? "the daemon refused without saying why"));

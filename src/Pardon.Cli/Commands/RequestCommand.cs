@@ -34,13 +34,13 @@ internal static class RequestCommand
             int target = parse.GetValue(pid) ?? DaemonConnection.DefaultTarget();
             string? ttlText = ParseTtl(parse.GetValue(ttl));
             string path = DaemonConnection.Resolve(parse.GetValue(socket));
-            PardonResponse response = await DaemonConnection.SendAsync(path, new PardonRequestMessage
+            PardonResponse response = await DaemonConnection.SendForTargetAsync(path, new PardonRequestMessage
             {
                 Op = "request",
                 Pid = target,
                 Ttl = ttlText,
                 Reason = parse.GetValue(reason),
-            }, ct);
+            }, target, ct);
             if (!response.Ok || response.Pardon is not PardonInfo p)
             {
                 error.WriteLine("pardon: " + (response.Error ?? "the daemon refused without saying why"));

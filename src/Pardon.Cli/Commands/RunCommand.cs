@@ -99,7 +99,7 @@ internal static class RunCommand
                 registrations.Add(PosixSignalRegistration.Create(signal, context => context.Cancel = true));
             }
 
-            PardonInfo? granted = await RequestPardonAsync(child, argv, ttl, reason, socketPath, error);
+            PardonInfo? granted = await RequestPardonAsync(child, pin, argv, ttl, reason, socketPath, error);
             await child.WaitForExitAsync(CancellationToken.None);
             if (granted is not null)
             {
@@ -118,17 +118,21 @@ internal static class RunCommand
         }
     }
 
-    private static async Task<PardonInfo?> RequestPardonAsync(Process child, string[] argv, string? ttl, string? reason, string socketPath, TextWriter error)
+    private static async Task<PardonInfo?> RequestPardonAsync(Process child, PidFd? pin, string[] argv, string? ttl, string? reason, string socketPath, TextWriter error)
     {
         try
         {
-            PardonResponse response = await PardonClient.RequestAsync(socketPath, new PardonRequestMessage
+            // COMMAND is named by its pidfd: in a pid namespace its pid here is not its pid in the daemon's.
+            var request = new PardonRequestMessage
             {
                 Op = "request",
                 Pid = child.Id,
                 Ttl = ttl,
                 Reason = reason ?? DefaultReason(argv),
-            }, DaemonConnection.Timeout);
+            };
+            PardonResponse response = pin is null
+                ? await PardonClient.RequestAsync(socketPath, request, DaemonConnection.Timeout)
+                : await PardonClient.RequestAsync(socketPath, DaemonConnection.WithPidFd(request), pin, DaemonConnection.Timeout);
             if (response.Ok)
             {
                 return response.Pardon;

@@ -44,7 +44,7 @@ public static class PardonCodes
     /// <summary>Malformed JSON, an unknown op or field, a value of the wrong type or range, an oversized line.</summary>
     public const string BadRequest = "bad_request";
 
-    /// <summary>Too many clients are connected; try again.</summary>
+    /// <summary>Too many clients are connected (in all, or from this uid), or this uid sends too many requests; try again.</summary>
     public const string Busy = "busy";
 
     /// <summary>The daemon failed to answer (a bug or an I/O failure); the message says what.</summary>
@@ -66,6 +66,12 @@ public static class PardonCodes
 
     /// <summary>A persisted pardon the current configuration would no longer grant.</summary>
     public const string Policy = "policy";
+
+    /// <summary>
+    /// The pardoned process holds more descriptors and mappings than the worker examines, so the memory it holds
+    /// (shared-memory files among them) cannot be judged against its ceiling.
+    /// </summary>
+    public const string Unverifiable = "unverifiable";
 
     /// <summary>The pardoned process exited.</summary>
     public const string Exited = "exited";

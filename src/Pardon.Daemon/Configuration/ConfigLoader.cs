@@ -291,10 +291,13 @@ public static partial class ConfigLoader
 
     private static void ApplyPardon(PardonConfig config, JsonElement value, string path, Validator v)
     {
-        v.Object(value, path, ["socket", "state", "root_may_pardon_any", "default_max_rss", "max_per_user", "kernel_protect", "allow"], (n, e, p) =>
+        v.Object(value, path, ["socket", "state", "root_may_pardon_any", "default_max_rss", "max_per_user", "kernel_protect", "allow", .. PardonLimitKeys], (n, e, p) =>
         {
             switch (n)
             {
+                case var _ when PardonLimitKeys.Contains(n):
+                    ApplyPardonLimit(config, n, e, p, v);
+                    break;
                 case "socket":
                     if (v.AbsolutePath(e, p) is string socket)
                     {

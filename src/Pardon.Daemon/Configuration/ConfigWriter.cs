@@ -48,6 +48,10 @@ public static partial class ConfigWriter
             w.WriteString("default_max_rss", Sizes.Format(c.DefaultMaxRssBytes));
             w.WriteNumber("max_per_user", c.MaxPardonsPerUser);
             w.WriteBoolean("kernel_protect", c.KernelProtect);
+            w.WriteNumber("max_connections_per_user", c.MaxConnectionsPerUser);
+            w.WriteNumber("requests_per_second", c.RequestsPerSecond);
+            w.WriteString("connection_lifetime", Sizes.FormatDuration(c.ConnectionLifetime));
+            w.WriteString("sweep_interval", Sizes.FormatDuration(c.PardonSweepInterval));
             w.WriteStartArray("allow");
             foreach (AllowRule a in c.Allow)
             {

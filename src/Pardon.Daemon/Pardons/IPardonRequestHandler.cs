@@ -5,6 +5,9 @@ namespace Pardon.Daemon.Pardons;
 /// <summary>Answers parsed requests; <see cref="PardonServer"/> owns the transport (framing, limits, timeouts).</summary>
 public interface IPardonRequestHandler
 {
-    /// <summary>Answers one request. May block briefly (procfs reads); must not throw for anything a client can send.</summary>
-    PardonResponse Handle(PardonPeer peer, PardonRequest request);
+    /// <summary>
+    /// Answers one request. Must not throw for anything a client can send. <paramref name="cancellationToken"/>
+    /// ends with the connection's lifetime: the answer is then given up (the request may still take effect).
+    /// </summary>
+    Task<PardonResponse> HandleAsync(PardonPeer peer, PardonRequest request, CancellationToken cancellationToken);
 }

@@ -2,13 +2,15 @@
 
 using System.Net.Sockets;
 using System.Text.Json;
+using Pardon.Linux.Processes;
+using Pardon.Linux.Sockets;
 
 namespace Pardon.Daemon.Pardons;
 
 /// <summary>
 /// The client side of the pardon protocol, shared by `pardon request/release/run/list/status` and by
 /// `pardon rank`/`explain` (which ask a running daemon for its pardons). One connection, one request per
-/// <see cref="SendAsync"/>, every step under a timeout so a hung daemon cannot hang its clients.
+/// <see cref="SendAsync(PardonRequestMessage, CancellationToken)"/>, every step under a timeout so a hung daemon cannot hang its clients.
 /// </summary>
 public sealed class PardonClient : IDisposable
 {
@@ -77,8 +79,22 @@ public sealed class PardonClient : IDisposable
         return await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Connects, sends one request with <paramref name="target"/> passed as its pidfd (SCM_RIGHTS), returns the response.</summary>
+    public static async Task<PardonResponse> RequestAsync(string socketPath, PardonRequestMessage request, PidFd target, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        using PardonClient client = await ConnectAsync(socketPath, timeout, cancellationToken).ConfigureAwait(false);
+        return await client.SendAsync(request, target, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Sends one request line and reads the response line.</summary>
-    public async Task<PardonResponse> SendAsync(PardonRequestMessage request, CancellationToken cancellationToken = default)
+    public Task<PardonResponse> SendAsync(PardonRequestMessage request, CancellationToken cancellationToken = default)
+        => SendAsync(request, target: null, cancellationToken);
+
+    /// <summary>
+    /// Sends one request line, with <paramref name="target"/>'s pidfd attached to it (SCM_RIGHTS) when given — the
+    /// request should then say "pidfd": true — and reads the response line.
+    /// </summary>
+    public async Task<PardonResponse> SendAsync(PardonRequestMessage request, PidFd? target, CancellationToken cancellationToken = default)
     {
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(request, PardonProtocolJsonContext.Wire.PardonRequestMessage);
         byte[] line = new byte[json.Length + 1];
@@ -90,6 +106,18 @@ public sealed class PardonClient : IDisposable
         try
         {
             int sent = 0;
+            if (target is not null)
+            {
+                // The descriptor travels with the first bytes of the line; a fresh connection's buffer takes all of it.
+                int n = FdPassing.SendWithDescriptor(_socket.SafeHandle, line, target.Fd);
+                if (n < 0)
+                {
+                    throw Protocol("could not be sent the request with its pidfd: " + System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(-n));
+                }
+
+                sent = n;
+            }
+
             while (sent < line.Length)
             {
                 sent += await _socket.SendAsync(line.AsMemory(sent), SocketFlags.None, cts.Token).ConfigureAwait(false);

@@ -46,13 +46,21 @@ public sealed class PardonInfo
     [JsonPropertyName("rule")]
     public string Rule { get; init; } = "";
 
-    /// <summary>Ceiling on RSS + swap, in KiB; 0 for none.</summary>
+    /// <summary>The ceiling on the memory the process holds (docs/protocol.md, "Ceilings"), in KiB; 0 for none.</summary>
     [JsonPropertyName("max_rss_kib")]
     public long MaxRssKiB { get; init; }
 
-    /// <summary>RSS + swap at the last scan (or at the grant), in KiB; null when not known.</summary>
+    /// <summary>RSS + swap at the pardon worker's last look (or at the grant), in KiB; null when not known.</summary>
     [JsonPropertyName("rss_kib")]
     public long? RssKiB { get; init; }
+
+    /// <summary>The memory the process holds, as the ceiling counts it, at the worker's last look, in KiB; null when not known.</summary>
+    [JsonPropertyName("held_kib")]
+    public long? HeldKiB { get; init; }
+
+    /// <summary>The part of <see cref="HeldKiB"/> outside RSS + swap (shared-memory files it holds or maps, its own cgroup's excess), in KiB.</summary>
+    [JsonPropertyName("outside_rss_kib")]
+    public long? OutsideRssKiB { get; init; }
 
     /// <summary>RFC 3339.</summary>
     [JsonPropertyName("granted")]
@@ -76,7 +84,7 @@ public sealed class PardonInfo
     [JsonPropertyName("previous_oom_score_adj")]
     public short? PreviousOomScoreAdj { get; init; }
 
-    public static PardonInfo From(PardonGrant g, long? usedKiB = null) => new()
+    public static PardonInfo From(PardonGrant g) => new()
     {
         Pid = g.Pid,
         StartTime = g.StartTime,
@@ -90,7 +98,9 @@ public sealed class PardonInfo
         Reason = g.Reason,
         Rule = g.Rule,
         MaxRssKiB = g.MaxRssKiB,
-        RssKiB = usedKiB is >= 0 ? usedKiB : null,
+        RssKiB = g.HeldKiB >= 0 ? Math.Max(0, g.HeldKiB - g.OutsideRssKiB) : null,
+        HeldKiB = g.HeldKiB >= 0 ? g.HeldKiB : null,
+        OutsideRssKiB = g.HeldKiB >= 0 ? g.OutsideRssKiB : null,
         Granted = EventLog.FormatTimestamp(DateTimeOffset.FromUnixTimeMilliseconds(g.GrantedAtUnixMs)),
         GrantedUnixMs = g.GrantedAtUnixMs,
         Expires = g.ExpiresAtUnixMs is long e ? EventLog.FormatTimestamp(DateTimeOffset.FromUnixTimeMilliseconds(e)) : null,
@@ -116,5 +126,7 @@ public sealed class PardonInfo
         ExpiresAtUnixMs = ExpiresUnixMs,
         KernelProtected = KernelProtected,
         PreviousOomScoreAdj = PreviousOomScoreAdj,
+        HeldKiB = HeldKiB ?? -1,
+        OutsideRssKiB = OutsideRssKiB ?? 0,
     };
 }

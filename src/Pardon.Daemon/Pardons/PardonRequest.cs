@@ -18,4 +18,10 @@ public sealed record PardonRequest
 
     /// <summary>Free text for people (logs, `pardon list`), control characters replaced.</summary>
     public string? Reason { get; init; }
+
+    /// <summary>"pidfd": true — the target is the pidfd sent with this line (SCM_RIGHTS), not a pid.</summary>
+    public bool UsesPidFd { get; init; }
+
+    /// <summary>The pidfd the server received for this request (set by the server when <see cref="UsesPidFd"/>).</summary>
+    public Linux.Sockets.PassedDescriptor? TargetPidFd { get; init; }
 }

@@ -24,4 +24,8 @@ public sealed class PardonRequestMessage
 
     [JsonPropertyName("reason")]
     public string? Reason { get; init; }
+
+    /// <summary>True when the target is the pidfd sent with this line (SCM_RIGHTS); "pid" is then only the sender's own number for it.</summary>
+    [JsonPropertyName("pidfd")]
+    public bool? PidFd { get; init; }
 }

@@ -10,7 +10,7 @@ namespace Pardon.Daemon.Pardons;
 /// <summary>
 /// Parses one request line. Written against Utf8JsonReader by hand rather than deserialized, so that any
 /// input — random bytes, truncated JSON, wrong types, duplicate or unknown fields — becomes a sentence
-/// naming the field, never an exception, and so that nothing but these four fields is ever accepted.
+/// naming the field, never an exception, and so that nothing but these fields is ever accepted.
 /// </summary>
 public static class PardonRequestParser
 {
@@ -68,7 +68,8 @@ public static class PardonRequestParser
         long? ttl = null;
         string? reason = null;
         ulong? startTime = null;
-        bool sawPid = false, sawTtl = false, sawReason = false, sawStartTime = false;
+        bool usesPidFd = false;
+        bool sawPid = false, sawTtl = false, sawReason = false, sawStartTime = false, sawPidFd = false;
         while (true)
         {
             if (!reader.Read())
@@ -182,8 +183,22 @@ public static class PardonRequestParser
 
                     startTime = st;
                     break;
+                case "pidfd":
+                    if (sawPidFd)
+                    {
+                        return Duplicate(name, out error);
+                    }
+
+                    sawPidFd = true;
+                    if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null))
+                    {
+                        return WrongType(name, "true (the target is the pidfd sent with this line) or false", ref reader, out error);
+                    }
+
+                    usesPidFd = reader.TokenType == JsonTokenType.True;
+                    break;
                 default:
-                    error = $"bad request: unknown field {Quote(name)} (the fields are op, pid, ttl, reason, start_time)";
+                    error = $"bad request: unknown field {Quote(name)} (the fields are op, pid, ttl, reason, start_time, pidfd)";
                     return false;
             }
         }
@@ -229,7 +244,19 @@ public static class PardonRequestParser
             return false;
         }
 
-        request = new PardonRequest { Op = kind, Pid = pid, TtlMs = ttl, Reason = reason, StartTime = startTime };
+        if (usesPidFd && kind is not (PardonOp.Request or PardonOp.Release))
+        {
+            error = $"bad request: \"pidfd\" does not apply to \"{op}\"";
+            return false;
+        }
+
+        if (usesPidFd && startTime is not null)
+        {
+            error = "bad request: \"start_time\" does not go with \"pidfd\": the pidfd names the process exactly";
+            return false;
+        }
+
+        request = new PardonRequest { Op = kind, Pid = pid, TtlMs = ttl, Reason = reason, StartTime = startTime, UsesPidFd = usesPidFd };
         error = "";
         return true;
     }

@@ -13,15 +13,16 @@ namespace Pardon.Daemon.Pardons;
 
 /// <summary>
 /// The pardon socket: newline-delimited JSON over a Unix stream socket, one response line per request
-/// line. Every client is identified by the kernel (SO_PEERCRED, and SO_PEERPIDFD where the kernel has
-/// it) when it connects. Bounded in every direction — line length, time per line, clients at once,
-/// requests per connection — and a malformed request gets an error response, never a crash.
+/// line. Every client is identified by the kernel (SO_PEERCRED, SO_PEERPIDFD where the kernel has it, and its
+/// pid namespace) when it connects. Bounded in every direction so that no user can exhaust the daemon or deny
+/// the socket to others: line length, time per line, a total lifetime per connection, clients at once (one slot
+/// kept for root), connections per uid, requests per second per uid, requests per connection, requests waiting
+/// for the worker. A malformed request gets an error response, never a crash. A request may carry its target
+/// as a pidfd (SCM_RIGHTS) with its line. Nothing here is shared with the monitor thread.
 /// </summary>
 public sealed class PardonServer : IDisposable
 {
-    private static readonly UnixFileMode s_socketMode =
-        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite |
-        UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+    private const int SocketMode = 0x1B6; // 0666: anyone may ask; the kernel says who asked
 
     private static readonly UnixFileMode s_directoryMode =
         UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
@@ -31,11 +32,16 @@ public sealed class PardonServer : IDisposable
     private readonly PardonServerOptions _options;
     private readonly IEventSink? _events;
     private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _admission = new();
+    private readonly Dictionary<uint, UserSlot> _users = [];
+    private readonly long _burstTicks;
     private Socket? _listener;
     private Task? _acceptLoop;
     private FileIdentity _bound;
     private int _active;
     private int _disposed;
+    private long _refused;
+    private long _lastWarningTicks;
 
     public PardonServer(string socketPath, IPardonRequestHandler handler, PardonServerOptions? options = null, IEventSink? events = null)
     {
@@ -43,6 +49,7 @@ public sealed class PardonServer : IDisposable
         _handler = handler;
         _options = options ?? new PardonServerOptions();
         _events = events;
+        _burstTicks = _options.RequestsPerSecond > 0 ? (long)(2 * Stopwatch.Frequency) : 0;
     }
 
     public string SocketPath { get; }
@@ -50,13 +57,23 @@ public sealed class PardonServer : IDisposable
     /// <summary>Connections being served now.</summary>
     public int ActiveClients => Volatile.Read(ref _active);
 
-    /// <summary>
-    /// Creates the socket's directory (0755) if needed, replaces a stale socket left by a daemon that died,
-    /// binds (mode 0666: anyone may ask; the kernel says who asked), and accepts in the background.
-    /// Throws <see cref="IOException"/> when another daemon answers at the path or the path holds something
-    /// other than a socket.
-    /// </summary>
+    /// <summary>Connections and requests refused by the limits so far (busy answers).</summary>
+    public long Refused => Interlocked.Read(ref _refused);
+
+    /// <summary>Binds and starts accepting (<see cref="Bind"/> then <see cref="StartAccepting"/>).</summary>
     public void Start()
+    {
+        Bind();
+        StartAccepting();
+    }
+
+    /// <summary>
+    /// Creates the socket's directory (0755) if needed, refuses a directory others may write to (unless sticky),
+    /// replaces a stale socket left by a daemon that died, binds and listens (mode 0666, set without following a
+    /// symlink). Connections wait in the backlog until <see cref="StartAccepting"/>. Throws <see cref="IOException"/>
+    /// when another daemon answers at the path or the path holds something other than a socket.
+    /// </summary>
+    public void Bind()
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -64,9 +81,17 @@ public sealed class PardonServer : IDisposable
         }
 
         string? directory = Path.GetDirectoryName(SocketPath);
-        if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
+        if (!string.IsNullOrEmpty(directory))
         {
-            Directory.CreateDirectory(directory, s_directoryMode);
+            if (!Directory.Exists(directory))
+            {
+                Directory.CreateDirectory(directory, s_directoryMode);
+            }
+
+            if (SocketFile.UnsafeDirectory(directory) is string problem)
+            {
+                throw new IOException($"refusing to put the pardon socket in {directory}: {problem}; it must belong to root (or the daemon's user) and be writable by nobody else, or have the sticky bit");
+            }
         }
 
         RemoveStaleSocket();
@@ -75,9 +100,15 @@ public sealed class PardonServer : IDisposable
         {
             listener.Bind(new UnixDomainSocketEndPoint(SocketPath));
 
-            // bind(2) created the file with the umask's mode (0755 or so): nobody else can connect until
-            // this chmod, so there is no moment when the socket is more open than intended.
-            File.SetUnixFileMode(SocketPath, s_socketMode);
+            // bind(2) created the file with the umask's mode (0755 or so): nobody else can connect until this
+            // chmod, which goes through an O_PATH|O_NOFOLLOW descriptor, so a symlink planted at the path in the
+            // meantime is refused rather than followed.
+            int errno = SocketFile.SetModeNoFollow(SocketPath, SocketMode);
+            if (errno != 0)
+            {
+                throw new IOException($"cannot set the mode of {SocketPath}: {Pardon.Linux.Io.Errors.Describe(errno)} (was it replaced?)");
+            }
+
             listener.Listen(64);
         }
         catch
@@ -88,6 +119,16 @@ public sealed class PardonServer : IDisposable
 
         _bound = SocketFile.IdentityOf(SocketPath);
         _listener = listener;
+    }
+
+    /// <summary>Starts accepting in the background.</summary>
+    public void StartAccepting()
+    {
+        if (_listener is null)
+        {
+            throw new InvalidOperationException("Bind() first");
+        }
+
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
@@ -147,27 +188,125 @@ public sealed class PardonServer : IDisposable
                 continue;
             }
 
-            if (Interlocked.Increment(ref _active) > _options.MaxClients)
+            if (!PeerCredentials.TryRead(client, out PeerCredentials credentials))
             {
-                Interlocked.Decrement(ref _active);
-                RejectBusy(client);
+                client.Dispose();
                 continue;
             }
 
-            _ = Task.Run(() => ServeAsync(client));
+            if (!TryAdmit(credentials.Uid, out string busy))
+            {
+                RejectBusy(client, busy);
+                continue;
+            }
+
+            _ = Task.Run(() => ServeAsync(client, credentials));
         }
     }
 
-    private void RejectBusy(Socket client)
+    /// <summary>
+    /// Takes a slot for a connection of <paramref name="uid"/>: within the total (less the slots kept for root,
+    /// unless it is root) and within the uid's own share. The server's own lock; the monitor never takes it.
+    /// </summary>
+    private bool TryAdmit(uint uid, out string busy)
     {
+        lock (_admission)
+        {
+            int limit = uid == 0 ? _options.MaxClients : _options.MaxClients - _options.ReservedForRoot;
+            if (_active >= limit)
+            {
+                busy = $"busy: {_active} clients are connected already; try again in a moment";
+                return false;
+            }
+
+            UserSlot slot = Slot(uid);
+            if (uid != 0 && slot.Connections >= _options.MaxConnectionsPerUser)
+            {
+                busy = $"busy: uid {uid} has {slot.Connections} connections open already, the most one user may (pardon.max_connections_per_user); close one first";
+                return false;
+            }
+
+            slot.Connections++;
+            _active++;
+            busy = "";
+            return true;
+        }
+    }
+
+    private void Release(uint uid)
+    {
+        lock (_admission)
+        {
+            _active--;
+            if (_users.TryGetValue(uid, out UserSlot? slot))
+            {
+                slot.Connections--;
+            }
+        }
+    }
+
+    /// <summary>Takes one request from <paramref name="uid"/>'s budget (a token bucket refilled at pardon.requests_per_second); root is not limited.</summary>
+    private bool TryTakeRequest(uint uid)
+    {
+        if (uid == 0 || _options.RequestsPerSecond <= 0)
+        {
+            return true;
+        }
+
+        lock (_admission)
+        {
+            UserSlot slot = Slot(uid);
+            long now = Stopwatch.GetTimestamp();
+            long perRequest = (long)(Stopwatch.Frequency / _options.RequestsPerSecond);
+
+            // The bucket is a time: the moment the uid's budget is next empty. It starts at most a burst behind now.
+            slot.Budget = Math.Max(slot.Budget, now - _burstTicks);
+            if (slot.Budget + perRequest > now)
+            {
+                return false;
+            }
+
+            slot.Budget += perRequest;
+            return true;
+        }
+    }
+
+    /// <summary>The uid's bookkeeping; entries of uids with no connection are pruned when the table grows (a full budget is all they lose).</summary>
+    private UserSlot Slot(uint uid)
+    {
+        if (_users.TryGetValue(uid, out UserSlot? slot))
+        {
+            return slot;
+        }
+
+        if (_users.Count >= 1024)
+        {
+            long now = Stopwatch.GetTimestamp();
+            foreach ((uint u, UserSlot s) in _users)
+            {
+                if (s.Connections == 0 && s.Budget <= now - _burstTicks)
+                {
+                    _users.Remove(u);
+                }
+            }
+        }
+
+        slot = new UserSlot();
+        _users[uid] = slot;
+        return slot;
+    }
+
+    private void RejectBusy(Socket client, string message)
+    {
+        Interlocked.Increment(ref _refused);
+        WarnRefusals();
         using (client)
         {
             try
             {
                 // A fresh socket's send buffer is empty: this small write completes at once.
                 client.Blocking = false;
-                client.Send(Encode(PardonResponse.Failure(PardonCodes.Busy,
-                    $"busy: {_options.MaxClients} clients are connected already; try again in a moment")));
+                client.Send(Encode(PardonResponse.Failure(PardonCodes.Busy, message)));
             }
             catch (SocketException)
             {
@@ -175,23 +314,24 @@ public sealed class PardonServer : IDisposable
         }
     }
 
-    private async Task ServeAsync(Socket client)
+    private async Task ServeAsync(Socket client, PeerCredentials credentials)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(_options.MaxLineBytes + 1);
+        byte[] peek = new byte[1];
+        int[] received = new int[FdPassing.MaxDescriptors];
         PeerPidFd? pidFd = null;
+        PassedDescriptor? pending = null;
+        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        lifetime.CancelAfter(_options.ConnectionLifetime);
         try
         {
-            if (!PeerCredentials.TryRead(client, out PeerCredentials credentials))
-            {
-                return;
-            }
-
             pidFd = PeerPidFd.TryOpen(client);
-            var peer = new PardonPeer(credentials, pidFd);
+            var peer = new PardonPeer(credentials, pidFd, PardonPeer.ReadNamespace(credentials, pidFd));
             int limit = _options.MaxLineBytes + 1;
             int filled = 0;
             int answered = 0;
-            long lineStarted = Stopwatch.GetTimestamp();
+            long connected = Stopwatch.GetTimestamp();
+            long lineStarted = connected;
             while (answered < _options.MaxRequestsPerConnection)
             {
                 int newline = buffer.AsSpan(0, filled).IndexOf((byte)'\n');
@@ -205,17 +345,49 @@ public sealed class PardonServer : IDisposable
                         return;
                     }
 
-                    TimeSpan left = _options.ReadTimeout - Stopwatch.GetElapsedTime(lineStarted);
-                    int n = left > TimeSpan.Zero ? await ReceiveAsync(client, buffer.AsMemory(filled, limit - filled), left).ConfigureAwait(false) : -1;
-                    if (n < 0)
+                    TimeSpan lineLeft = _options.ReadTimeout - Stopwatch.GetElapsedTime(lineStarted);
+                    TimeSpan lifeLeft = _options.ConnectionLifetime - Stopwatch.GetElapsedTime(connected);
+                    if (lineLeft <= TimeSpan.Zero || lifeLeft <= TimeSpan.Zero)
                     {
                         if (!_stop.IsCancellationRequested)
                         {
-                            await SendAsync(client, PardonResponse.Failure(PardonCodes.BadRequest,
-                                $"bad request: no complete request line within {_options.ReadTimeout.TotalSeconds:0.#} s")).ConfigureAwait(false);
+                            await SendAsync(client, lifeLeft <= TimeSpan.Zero
+                                ? PardonResponse.Failure(PardonCodes.Busy, $"busy: connection closed after {_options.ConnectionLifetime.TotalSeconds:0.#} s, the most one connection may stay open (pardon.connection_lifetime); reconnect")
+                                : PardonResponse.Failure(PardonCodes.BadRequest, $"bad request: no complete request line within {_options.ReadTimeout.TotalSeconds:0.#} s")).ConfigureAwait(false);
                         }
 
                         return;
+                    }
+
+                    int n = FdPassing.Receive(client.SafeHandle, buffer.AsSpan(filled, limit - filled), received, out int count);
+                    for (int i = 0; i < count; i++)
+                    {
+                        // At most one descriptor waits for the line that asks for it; any other is closed at once.
+                        if (pending is null)
+                        {
+                            pending = new PassedDescriptor(received[i]);
+                        }
+                        else
+                        {
+                            FdPassing.Close(received[i]);
+                        }
+                    }
+
+                    if (n == -Interop.Errno.EAGAIN)
+                    {
+                        // Wait for bytes without taking them: a 1-byte MSG_PEEK leaves the data, and the descriptors
+                        // that came with it, for the recvmsg above.
+                        if (!await WaitReadableAsync(client, peek, lineLeft < lifeLeft ? lineLeft : lifeLeft).ConfigureAwait(false))
+                        {
+                            continue; // timed out: the checks above answer
+                        }
+
+                        continue;
+                    }
+
+                    if (n < 0)
+                    {
+                        return; // ECONNRESET and the like: the client is gone
                     }
 
                     if (n > 0)
@@ -237,7 +409,16 @@ public sealed class PardonServer : IDisposable
                 ReadOnlySpan<byte> line = buffer.AsSpan(0, newline).Trim(" \t\r"u8);
                 if (!line.IsEmpty)
                 {
-                    PardonResponse response = Answer(peer, line);
+                    if (!TryTakeRequest(credentials.Uid))
+                    {
+                        Interlocked.Increment(ref _refused);
+                        WarnRefusals();
+                        await SendAsync(client, PardonResponse.Failure(PardonCodes.Busy,
+                            $"busy: uid {credentials.Uid} sent more than {_options.RequestsPerSecond:0.#} requests a second (pardon.requests_per_second); slow down")).ConfigureAwait(false);
+                        return;
+                    }
+
+                    PardonResponse response = await AnswerAsync(peer, line, ref pending, lifetime.Token).ConfigureAwait(false);
                     answered++;
                     if (!await SendAsync(client, response).ConfigureAwait(false))
                     {
@@ -266,23 +447,53 @@ public sealed class PardonServer : IDisposable
         }
         finally
         {
+            pending?.Dispose();
             pidFd?.Dispose();
             client.Dispose();
             ArrayPool<byte>.Shared.Return(buffer);
-            Interlocked.Decrement(ref _active);
+            Release(credentials.Uid);
         }
     }
 
-    private PardonResponse Answer(PardonPeer peer, ReadOnlySpan<byte> line)
+    /// <summary>Waits until the client has sent something (or closed); false on timeout.</summary>
+    private async Task<bool> WaitReadableAsync(Socket client, byte[] peek, TimeSpan timeout)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        cts.CancelAfter(timeout);
+        try
+        {
+            _ = await client.ReceiveAsync(peek, SocketFlags.Peek, cts.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private Task<PardonResponse> AnswerAsync(PardonPeer peer, ReadOnlySpan<byte> line, ref PassedDescriptor? pending, CancellationToken lifetime)
     {
         if (!PardonRequestParser.TryParse(line, out PardonRequest? request, out string error))
         {
-            return PardonResponse.Failure(PardonCodes.BadRequest, error);
+            return Task.FromResult(PardonResponse.Failure(PardonCodes.BadRequest, error));
         }
 
+        PassedDescriptor? passed = null;
+        if (request.UsesPidFd && pending is not null)
+        {
+            passed = pending;
+            pending = null;
+            request = request with { TargetPidFd = passed };
+        }
+
+        return HandleAsync(peer, request, passed, lifetime);
+    }
+
+    private async Task<PardonResponse> HandleAsync(PardonPeer peer, PardonRequest request, PassedDescriptor? passed, CancellationToken lifetime)
+    {
         try
         {
-            return _handler.Handle(peer, request);
+            return await _handler.HandleAsync(peer, request, lifetime).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -290,20 +501,9 @@ public sealed class PardonServer : IDisposable
             Warn($"pardon {request.Op.ToString().ToLowerInvariant()} failed: {ex.GetType().Name}: {ex.Message}");
             return PardonResponse.Failure(PardonCodes.Internal, "internal error: " + ex.Message);
         }
-    }
-
-    /// <summary>Bytes received, 0 at end of input, -1 on timeout or shutdown.</summary>
-    private async Task<int> ReceiveAsync(Socket client, Memory<byte> into, TimeSpan timeout)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-        cts.CancelAfter(timeout);
-        try
+        finally
         {
-            return await client.ReceiveAsync(into, SocketFlags.None, cts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return -1;
+            passed?.Dispose();
         }
     }
 
@@ -335,6 +535,22 @@ public sealed class PardonServer : IDisposable
         json.CopyTo(line, 0);
         line[^1] = (byte)'\n';
         return line;
+    }
+
+    /// <summary>One warning a minute at most about refused connections and requests: a flood must not become an event flood.</summary>
+    private void WarnRefusals()
+    {
+        long now = Stopwatch.GetTimestamp();
+        long last = Interlocked.Read(ref _lastWarningTicks);
+        if (last != 0 && now - last < 60 * Stopwatch.Frequency)
+        {
+            return;
+        }
+
+        if (Interlocked.CompareExchange(ref _lastWarningTicks, now, last) == last)
+        {
+            Warn($"refusing connections or requests beyond the socket's limits ({Refused} so far): a client opens too many connections or sends too many requests");
+        }
     }
 
     private void Warn(string message)
@@ -378,5 +594,13 @@ public sealed class PardonServer : IDisposable
         }
 
         _stop.Dispose();
+    }
+
+    private sealed class UserSlot
+    {
+        public int Connections { get; set; }
+
+        /// <summary>Stopwatch ticks: the moment the uid's request budget runs out (a token bucket kept as a time).</summary>
+        public long Budget { get; set; }
     }
 }

@@ -1,22 +1,33 @@
 // This file is part of Pardon, a userspace OOM killer for Linux.
 
+using System.Collections.Concurrent;
 using Pardon.Core;
 using Pardon.Core.Pardons;
 using Pardon.Daemon.Configuration;
 using Pardon.Daemon.Events;
 using Pardon.Linux.Io;
+using Pardon.Linux.Monitoring;
 using Pardon.Linux.Processes;
 using Pardon.Linux.Security;
+using Pardon.Linux.Sockets;
 
 namespace Pardon.Daemon.Pardons;
 
 /// <summary>
-/// Pardons, end to end: the socket server, the policy applied to what the kernel says about caller and
-/// target, the ledger the victim selector consults, the kernel's own protection (oom_score_adj -1000 where
-/// the daemon has CAP_SYS_RESOURCE), persistence across daemon restarts, and the sweep after each scan
-/// that ends pardons whose process outgrew its ceiling, expired, exec'd something else, or exited.
-/// Requests run on the server's threads and the sweep on the monitor's; one lock orders them, and the
-/// sweep never waits for it.
+/// Pardons, end to end. Each thread owns its part, and none waits for another that a client could hold up:
+/// <list type="bullet">
+/// <item>The <b>pardon worker</b> (a thread of its own) owns the pardons: it decides requests (the policy applied
+/// to what the kernel says about caller and target), writes the state file (fsync), sets and restores
+/// oom_score_adj, emits the grant and revocation events, re-verifies every pardon on each sweep (alive, same
+/// start time, same executable by statx, memory held under the ceiling, not expired; in the monitored scope or
+/// not), and after each change publishes an immutable <see cref="PardonSnapshot"/>.</item>
+/// <item><b>Socket threads</b> (<see cref="PardonServer"/>) parse, resolve and inspect the target, post the request
+/// to the worker and wait for its answer; `list` and `status` are answered from the snapshot directly.</item>
+/// <item>The <b>monitor</b> reads the snapshot through <see cref="View"/> (lock-free, allocation-free) and, after
+/// each scan, posts what it saw (<see cref="OnScan"/>): never a lock, never a wait. Its rankings judge ceilings
+/// and executables from their own scan (<see cref="PardonStanding"/>), so a busy worker or socket changes
+/// nothing about who is killed.</item>
+/// </list>
 /// </summary>
 public sealed partial class PardonService : IDisposable, IPardonRequestHandler
 {
@@ -25,20 +36,31 @@ public sealed partial class PardonService : IDisposable, IPardonRequestHandler
     private readonly Func<DaemonStatus> _status;
     private readonly string _socketPath;
     private readonly string _procRoot;
-    private readonly Lock _gate = new();
-
-    // The pidfd of every pardoned process: how an exit is noticed, and what makes a restore of
-    // oom_score_adj reach the pardoned process and never a later one with its pid.
-    private readonly Dictionary<PardonKey, PidFd> _pins = [];
-    private readonly List<PardonEnding> _ending = new(8);
-    private readonly List<PardonKey> _unseen = new(8);
-    private readonly long _kibPerPage = Environment.SystemPageSize / 1024;
     private readonly int _selfPid = Environment.ProcessId;
-    private PardonServer? _server;
     private readonly long _bootToUnixMs;
+    private readonly long _pageSize = Environment.SystemPageSize;
+    private readonly FileIdentity _ownPidNamespace;
+
+    // Shared without locks.
+    private readonly ObservationRing _observations = new();
+    private readonly ConcurrentQueue<PardonJob> _jobs = new();
+    private readonly EventFd _wake = new();
+    private int _queuedJobs;
+    private volatile bool _stopping;
+    private int _disposed;
+    private bool _kernelProtectAvailable;
+
+    // Owned by the worker thread (and by Start, before the thread runs).
+    private readonly Dictionary<PardonKey, Pardoned> _entries = [];
+    private readonly List<(PardonKey Key, string Code, long HeldKiB)> _ending = [];
+    private readonly PardonProbe _probe;
+    private PardonStateStore? _store;
+    private PardonServer? _server;
+    private Thread? _worker;
+    private bool _publishPending;
+    private bool _persistPending;
     private bool _kernelWarned;
     private bool _persistWarned;
-    private int _disposed;
 
     public PardonService(PardonConfig config, IEventSink events, Func<DaemonStatus> status, string socketPath, string procRoot = "/proc")
     {
@@ -47,25 +69,39 @@ public sealed partial class PardonService : IDisposable, IPardonRequestHandler
         _status = status;
         _socketPath = socketPath;
         _procRoot = procRoot;
-        KernelProtectAvailable = config.KernelProtect && Capabilities.HasEffective(Capabilities.CapSysResource, procRoot);
+        _probe = new PardonProbe(procRoot);
+        _kernelProtectAvailable = config.KernelProtect && Capabilities.HasEffective(Capabilities.CapSysResource, procRoot);
         _bootToUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - Clock.BootTimeMs();
+        _ownPidNamespace = PidNamespace.OfSelf(procRoot);
+        ServerOptions = config.ToServerOptions();
+        SweepInterval = config.PardonSweepInterval;
     }
 
-    /// <summary>The pardons in force: hand it to the victim selector as its <see cref="IPardonView"/>.</summary>
-    public PardonLedger Ledger { get; } = new();
+    /// <summary>The pardons in force: hand it to the victim selector as its <see cref="IPardonView"/>. Lock-free.</summary>
+    public PublishedPardons View { get; } = new();
 
     /// <summary>True when pardons bind the kernel too: CAP_SYS_RESOURCE is present and pardon.kernel_protect is on.</summary>
-    public bool KernelProtectAvailable { get; private set; }
+    public bool KernelProtectAvailable => Volatile.Read(ref _kernelProtectAvailable);
+
+    /// <summary>Observations from the monitor dropped because the worker had fallen behind (it re-verifies on its own sweeps).</summary>
+    public long DroppedObservations => _observations.Dropped;
 
     /// <summary>The socket server's limits; tests shorten them.</summary>
-    internal PardonServerOptions ServerOptions { get; init; } = new();
+    internal PardonServerOptions ServerOptions { get; init; }
 
-    /// <summary>The state file; pardon.state unless a test points elsewhere.</summary>
+    /// <summary>How often the worker re-verifies every pardon.</summary>
+    internal TimeSpan SweepInterval { get; init; }
+
+    /// <summary>The state file.</summary>
     internal string StatePath => _config.StateFile;
 
+    /// <summary>The socket server, once started.</summary>
+    internal PardonServer? Server => _server;
+
     /// <summary>
-    /// Restores the persisted pardons that are still valid, binds the socket, and starts accepting in the
-    /// background. Throws <see cref="IOException"/> when the socket cannot be had (another daemon answers there).
+    /// Takes the state file's lock, binds the socket, restores the persisted pardons that are still valid, and
+    /// starts the worker and the socket server. In that order: a second daemon (the lock is taken, or another
+    /// daemon answers at the socket) fails with <see cref="IOException"/> before it has read or written anything.
     /// </summary>
     public void Start()
     {
@@ -74,71 +110,71 @@ public sealed partial class PardonService : IDisposable, IPardonRequestHandler
             WarnKernelProtect("the daemon lacks CAP_SYS_RESOURCE");
         }
 
-        lock (_gate)
-        {
-            LoadState();
-        }
-
+        _store = PardonStateStore.Open(StatePath);
         _server = new PardonServer(_socketPath, this, ServerOptions, _events);
-        _server.Start();
+        _server.Bind();
+        LoadState();
+        Commit();
+        _worker = new Thread(RunWorker) { Name = "pardon-worker", IsBackground = true };
+        _worker.Start();
+        _server.StartAccepting();
     }
 
     /// <summary>
-    /// After each scan of the monitor: ends pardons whose process grew past its ceiling (RSS + swap),
-    /// exec'd another executable, expired, or exited. Cheap and allocation-free when nothing changes; skips
-    /// (until the next scan) rather than wait while a request is being decided.
+    /// After each scan of the monitor, on its thread: for each pardoned process of the scan whose pardon does
+    /// not hold (above its ceiling, another executable), posts what it saw to the worker, which revokes it. No
+    /// lock, no wait, no allocation; free when no pardon exists.
     /// </summary>
     public void OnScan(ReadOnlySpan<ProcessFacts> processes, long nowBootMs)
     {
-        if (Ledger.Count == 0 || !_gate.TryEnter())
+        PardonSnapshot snapshot = View.Current;
+        if (snapshot.Count == 0 || _stopping)
         {
             return;
         }
 
-        try
+        bool posted = false;
+        foreach (ProcessFacts p in processes)
         {
-            _ending.Clear();
-            _unseen.Clear();
-            Ledger.Sweep(processes, nowBootMs + _bootToUnixMs, _kibPerPage, _ending, _unseen);
-            bool changed = _ending.Count > 0;
-            foreach (PardonKey key in _unseen)
+            if (snapshot.Find(p) is not { } grant)
             {
-                // Not in this scan: exited, or alive outside the monitored scope (a cgroup-scoped daemon).
-                if (!_pins.TryGetValue(key, out PidFd? pin) || pin.HasExited)
-                {
-                    if (Ledger.Find(key) is PardonGrant gone)
-                    {
-                        End(gone, PardonCodes.Exited, -1, requester: null, detail: null);
-                        changed = true;
-                    }
-                }
-                else if (ProcessInspector.TryReadUsedKiB(key.Pid, out long used, _procRoot) && !pin.HasExited &&
-                         Ledger.RecordUsage(key, used) && Ledger.Find(key) is PardonGrant grown)
-                {
-                    _ending.Add(new PardonEnding(grown, PardonCodes.CeilingExceeded, used));
-                    changed = true;
-                }
+                continue;
             }
 
-            foreach (PardonEnding e in _ending)
+            PardonLapse lapse = PardonStanding.Judge(grant, p, _pageSize);
+            if (lapse != PardonLapse.None)
             {
-                End(e.Grant, e.Code, e.UsedKiB, requester: null, detail: null);
-            }
-
-            if (changed)
-            {
-                Persist();
+                posted |= _observations.TryWrite(new PardonObservation(new PardonKey(p.Pid, p.StartTime), lapse, PardonStanding.HeldKiB(grant, p, _pageSize)));
             }
         }
-        finally
+
+        if (posted)
         {
-            _gate.Exit();
+            _wake.Signal();
+        }
+
+        _ = nowBootMs;
+    }
+
+    /// <summary>Waits until the worker has handled everything posted before this call (tests, and shutdown).</summary>
+    internal void Flush(TimeSpan? timeout = null)
+    {
+        if (_worker is null)
+        {
+            return;
+        }
+
+        var barrier = new PardonJob(static () => new PardonResponse { Ok = true }, abandon: null);
+        if (Post(barrier))
+        {
+            barrier.Done.Task.Wait(timeout ?? TimeSpan.FromSeconds(30));
         }
     }
 
     /// <summary>
-    /// Stops accepting and persists the ledger. Pardons stay in force (oom_score_adj included) so that a
-    /// restarted daemon takes them over; the next Start() re-validates each.
+    /// Stops accepting, stops the worker and persists the pardons (only if they were loaded: a daemon that could
+    /// not start never writes). Pardons stay in force (oom_score_adj included) so that a restarted daemon takes
+    /// them over; its Start() re-validates each.
     /// </summary>
     public void Dispose()
     {
@@ -148,51 +184,48 @@ public sealed partial class PardonService : IDisposable, IPardonRequestHandler
         }
 
         _server?.Dispose();
-        lock (_gate)
+        _stopping = true;
+        _wake.Signal();
+        _worker?.Join();
+        while (_jobs.TryDequeue(out PardonJob? job))
         {
-            Persist();
-            foreach (PidFd pin in _pins.Values)
+            job.Abandon("internal error: the daemon is stopping");
+        }
+
+        if (_store is not null)
+        {
+            if (_persistPending || _store.MayWrite)
             {
-                pin.Dispose();
+                Persist();
             }
 
-            _pins.Clear();
+            _store.Dispose();
         }
+
+        foreach (Pardoned e in _entries.Values)
+        {
+            e.Pin.Dispose();
+        }
+
+        _entries.Clear();
+
+        // _wake is left to its finalizer: a monitor still posting after Dispose must never write into a
+        // descriptor number that has since been reused for something else.
     }
 
-    /// <summary>Ends one pardon: out of the ledger, oom_score_adj restored (unless the process exited), one event.</summary>
-    private void End(PardonGrant grant, string code, long usedKiB, PardonPeer? requester, string? detail)
+    /// <summary>Queues a job for the worker; false (the job abandoned) when too many wait already or the daemon stops.</summary>
+    private bool Post(PardonJob job)
     {
-        var key = new PardonKey(grant.Pid, grant.StartTime);
-        Ledger.Remove(key);
-        bool restored = false;
-        if (_pins.Remove(key, out PidFd? pin))
+        if (_stopping || Interlocked.Increment(ref _queuedJobs) > ServerOptions.MaxQueuedRequests)
         {
-            if (grant.KernelProtected && code != PardonCodes.Exited && grant.PreviousOomScoreAdj is short previous)
-            {
-                restored = OomScoreAdj.Write(pin, previous, _procRoot) == 0;
-            }
-
-            pin.Dispose();
+            Interlocked.Decrement(ref _queuedJobs);
+            job.Abandon(_stopping ? "internal error: the daemon is stopping" : "busy: the daemon has too many requests waiting; try again in a moment", _stopping ? PardonCodes.Internal : PardonCodes.Busy);
+            return false;
         }
 
-        string who = Describe(grant);
-        string why = code switch
-        {
-            PardonCodes.CeilingExceeded => $"revoked the pardon of {who}: it uses {Units.FormatKiB(usedKiB)} (RSS + swap), above its {Units.FormatKiB(grant.MaxRssKiB)} ceiling ({grant.Rule})",
-            PardonCodes.Expired => $"the pardon of {who} expired",
-            PardonCodes.ExeChanged => $"revoked the pardon of {who}: it exec'd another executable since the pardon was granted for {grant.Exe}",
-            PardonCodes.Exited => $"the pardon of {who} ended: the process exited",
-            PardonCodes.Released => $"released the pardon of {who} at the request of uid {requester?.Uid} (pid {requester?.Pid})",
-            _ => $"dropped the pardon of {who}: {detail}",
-        };
-        if (restored)
-        {
-            why += $"; oom_score_adj restored to {grant.PreviousOomScoreAdj}";
-        }
-
-        bool released = code is PardonCodes.Released or PardonCodes.Exited;
-        Emit(released ? "pardon_released" : "pardon_revoked", why, grant, code, requester, usedKiB >= 0 ? usedKiB : null);
+        _jobs.Enqueue(job);
+        _wake.Signal();
+        return true;
     }
 
     private void WarnKernelProtect(string why)
@@ -236,4 +269,12 @@ public sealed partial class PardonService : IDisposable, IPardonRequestHandler
     private static string Describe(PardonGrant g) => $"{g.Pid} ({g.Comm})";
 
     private long NowUnixMs() => Clock.BootTimeMs() + _bootToUnixMs;
+
+    /// <summary>A pardon in force and the pidfd that pins its process (how an exit is noticed, and what makes every oom_score_adj write reach that process only).</summary>
+    private sealed class Pardoned(PardonGrant grant, PidFd pin)
+    {
+        public PardonGrant Grant { get; set; } = grant;
+
+        public PidFd Pin { get; set; } = pin;
+    }
 }

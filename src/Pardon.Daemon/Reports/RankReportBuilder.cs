@@ -72,7 +72,7 @@ public static class RankReportBuilder
             OomScore = e.OomScore,
             Eligible = e.Eligible,
             KernelEligible = e.KernelEligible,
-            Pardoned = e.Pardon is not null,
+            Pardoned = e.Spared,
             Score = e.KernelEligible ? e.Score : null,
             GrowthKiB = e.GrowthPages * kibPerPage,
             Tier = Explanation.Describe(e.Tier),

@@ -28,6 +28,9 @@ public sealed record DaemonOptions
 
     public string? Socket { get; init; }
 
+    /// <summary>--state: the pardon state file (default: pardon.state, or beside a --socket given elsewhere).</summary>
+    public string? State { get; init; }
+
     public MemoryLevel? TermBelow { get; init; }
 
     public MemoryLevel? KillBelow { get; init; }

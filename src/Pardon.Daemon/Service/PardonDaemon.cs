@@ -83,6 +83,7 @@ public sealed class PardonDaemon : IDisposable
         }
 
         config.Socket = options.Socket ?? config.Socket;
+        config.StateFile = PardonConfig.ResolveStateFile(config, options.State);
         config.EventsFile = options.EventsFile ?? config.EventsFile;
         config.MetricsListen = options.MetricsListen ?? config.MetricsListen;
         config.MetricsTextfile = options.MetricsTextfile ?? config.MetricsTextfile;
@@ -205,7 +206,7 @@ public sealed class PardonDaemon : IDisposable
             // Four growth records per window keep its checkpoints (moved every half window) meaningful.
             CoveredScanInterval = TimeSpan.FromTicks(Math.Clamp(config.GrowthWindow.Ticks / 4, TimeSpan.TicksPerSecond, 10 * TimeSpan.TicksPerSecond)),
         };
-        _loop = new MonitorLoop(settings, config.ToPolicy(Environment.ProcessId), _events, pardons?.Ledger, pardons is null ? null : pardons.OnScan, _stop, systemd is null ? null : systemd.PingWatchdog);
+        _loop = new MonitorLoop(settings, config.ToPolicy(Environment.ProcessId), _events, pardons?.View, pardons is null ? null : pardons.OnScan, _stop, systemd is null ? null : systemd.PingWatchdog);
         _owned.Add(_loop);
         if (plan.System)
         {
@@ -261,6 +262,9 @@ public sealed class PardonDaemon : IDisposable
         thread.Join();
 
         systemd?.Notify("STOPPING=1");
+
+        // No request is answered (nor event emitted for one) after "stop": the socket closes first.
+        pardons?.Dispose();
         _events.Emit(new DaemonEvent
         {
             Event = "stop",
@@ -306,7 +310,7 @@ public sealed class PardonDaemon : IDisposable
             LastKill = s?.LastKill,
             Mlocked = _mlocked,
             LockedKiB = SelfProtection.LockedKiB(),
-            Pardons = _pardons?.Ledger.Count ?? 0,
+            Pardons = _pardons?.View.Count ?? 0,
             KernelProtect = _pardons?.KernelProtectAvailable ?? false,
             Wakeups = [.. _wakeupDescriptions],
             Warnings = [.. _warnings],

@@ -60,6 +60,30 @@ public sealed class PidFd : IDisposable
         return new PidFd(handle, pid, startTime);
     }
 
+    /// <summary>
+    /// Takes over a pidfd received from a client (SCM_RIGHTS) that names <paramref name="pid"/> in this pid
+    /// namespace (from its fdinfo). Reads the process's start time, then checks the pidfd still shows it alive:
+    /// the pidfd pinned the process all along, so while it lives the pid (and the start time read through it)
+    /// are its own. Returns null, having closed the descriptor, when the process exited.
+    /// </summary>
+    internal static PidFd? Adopt(SafeFdHandle handle, int pid, string procRoot = "/proc")
+    {
+        if (pid <= 0 || !TryReadStartTime(pid, procRoot, out ulong startTime))
+        {
+            handle.Dispose();
+            return null;
+        }
+
+        var adopted = new PidFd(handle, pid, startTime);
+        if (adopted.HasExited)
+        {
+            adopted.Dispose();
+            return null;
+        }
+
+        return adopted;
+    }
+
     /// <summary>pidfd_send_signal(2). Returns 0 or −errno (−ESRCH once the process has exited).</summary>
     public int SendSignal(int signal)
     {

@@ -114,6 +114,23 @@ public static class ProcessInspector
         return true;
     }
 
+    /// <summary>
+    /// False when <paramref name="pid"/> is a thread of another process rather than a process (a pidfd opened with
+    /// PIDFD_THREAD names a thread: its "Tgid:" is another pid). True when it is, or cannot be told (it exited).
+    /// </summary>
+    public static bool IsProcess(int pid, string procRoot = "/proc")
+    {
+        Span<byte> path = stackalloc byte[FdIo.MaxPath];
+        int len = Encoding.UTF8.GetBytes(procRoot, path);
+        path[len++] = (byte)'/';
+        len += Utf8Number.Format(pid, path[len..]);
+        "/status"u8.CopyTo(path[len..]);
+        len += 7;
+        Span<byte> buffer = stackalloc byte[8192];
+        int n = FdIo.ReadFileAt(Interop.Libc.AT_FDCWD, path[..len], buffer);
+        return n <= 0 || !ProcFs.TryParseStatus(buffer[..n], out ParsedStatus status) || status.Tgid == 0 || status.Tgid == pid;
+    }
+
     /// <summary>The device and inode <paramref name="path"/> resolves to now (symlinks followed); unknown when missing.</summary>
     public static FileIdentity IdentityOf(string path)
     {

@@ -279,14 +279,21 @@ public sealed class ProcessTable : IDisposable
             return false;
         }
 
-        // A new text size or a new name means the process exec'd: its exe and command line changed too.
-        if ((exec || nameChanged) && f.HasMm)
+        // A new text size or a new name means the process exec'd: its exe and command line changed too. An
+        // exec that keeps both (another program of the same name and text size; issue 7) still moves statm, and
+        // then statx of the executable tells: the kill path judges a pardon's executable from this scan.
+        if ((exec || nameChanged || ExeMoved(entry.DirFd, f)) && f.HasMm)
         {
             ReadIdentity(entry.DirFd, f);
         }
 
         return true;
     }
+
+    /// <summary>True when /proc/PID/exe now names another file (device + inode) than the one last read.</summary>
+    private static bool ExeMoved(int dirfd, ProcessFacts f)
+        => f.ExeIdentity.IsKnown && FdIo.StatAt(dirfd, "exe"u8, out Interop.Libc.Statx sx) == 0 &&
+           new FileIdentity(((ulong)sx.stx_dev_major << 32) | sx.stx_dev_minor, sx.stx_ino) != f.ExeIdentity;
 
     private Entry? Discover(int pid)
     {

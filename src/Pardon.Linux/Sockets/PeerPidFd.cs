@@ -82,29 +82,19 @@ public sealed class PeerPidFd : IDisposable
     /// </summary>
     public int ReadPid()
     {
-        Span<byte> path = stackalloc byte[64];
-        "/proc/self/fdinfo/"u8.CopyTo(path);
-        int len = 18 + Utf8Number.Format(_handle.Fd, path[18..]);
-        Span<byte> buffer = stackalloc byte[512];
-        int n = FdIo.ReadFileAt(Interop.Libc.AT_FDCWD, path[..len], buffer);
-        if (n <= 0)
+        bool added = false;
+        try
         {
-            return -1;
+            _handle.DangerousAddRef(ref added);
+            return PidFdInfo.ReadPid(_handle.Fd);
         }
-
-        ReadOnlySpan<byte> text = buffer[..n];
-        while (text.Length > 0)
+        finally
         {
-            int nl = text.IndexOf((byte)'\n');
-            ReadOnlySpan<byte> line = nl < 0 ? text : text[..nl];
-            text = nl < 0 ? default : text[(nl + 1)..];
-            if (line.StartsWith("Pid:"u8) && Utf8Number.TryParseInt32(line[4..].Trim((byte)'\t').Trim((byte)' '), out int pid))
+            if (added)
             {
-                return pid;
+                _handle.DangerousRelease();
             }
         }
-
-        return -1;
     }
 
     public void Dispose() => _handle.Dispose();

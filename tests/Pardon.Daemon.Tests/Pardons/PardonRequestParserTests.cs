@@ -57,6 +57,18 @@ public sealed class PardonRequestParserTests
     public void Ttl_DurationOrSeconds(string ttl, long ms)
         => Assert.Equal(ms, Parse($$"""{"op":"request","ttl":{{ttl}}}""").TtlMs);
 
+    [Theory]
+    [InlineData("""{"op":"request","pidfd":true}""", true)]
+    [InlineData("""{"op":"release","pid":7,"pidfd":true}""", true)]
+    [InlineData("""{"op":"request","pidfd":false}""", false)]
+    [InlineData("""{"op":"request","pidfd":null}""", false)]
+    public void PidFd_SaysTheTargetCameWithTheLine(string line, bool uses)
+    {
+        Assert.True(PardonRequestParser.TryParse(System.Text.Encoding.UTF8.GetBytes(line), out PardonRequest? request, out string error), error);
+        Assert.Equal(uses, request.UsesPidFd);
+        Assert.Null(request.TargetPidFd);
+    }
+
     [Fact]
     public void Release_WithStartTime()
     {
@@ -104,6 +116,10 @@ public sealed class PardonRequestParserTests
     [InlineData("""{"op":"lis""", "not valid JSON")]
     [InlineData("""{"op":"request","pid":[[[[[[1]]]]]]}""", "found a list")]
     [InlineData("""{'op':'list'}""", "not valid JSON")]
+    [InlineData("""{"op":"request","pidfd":1}""", "\"pidfd\" must be true")]
+    [InlineData("""{"op":"request","pidfd":true,"pidfd":true}""", "\"pidfd\" appears twice")]
+    [InlineData("""{"op":"list","pidfd":true}""", "\"pidfd\" does not apply to \"list\"")]
+    [InlineData("""{"op":"release","pid":5,"start_time":5,"pidfd":true}""", "\"start_time\" does not go with \"pidfd\"")]
     public void Invalid_IsAnError_NamingTheProblem(string line, string because)
         => Assert.Contains(because, Error(line), StringComparison.Ordinal);
 

@@ -81,6 +81,13 @@ public sealed class TestProcess : IDisposable
         throw new TimeoutException($"process {Pid} never ran {Exe}");
     }
 
+    /// <summary>Writes a line to its standard input.</summary>
+    public void WriteLine(string line)
+    {
+        _process.StandardInput.WriteLine(line);
+        _process.StandardInput.Flush();
+    }
+
     public void Kill()
     {
         if (!_process.HasExited)

@@ -49,6 +49,9 @@ public sealed class PardonSandbox : IDisposable
     /// <summary>The very same memhog bytes at another path, which pardon.allow does not name.</summary>
     public string CopiedMemhog => Path.Combine(Directory, "copy", "memhog");
 
+    /// <summary>The pclient helper (helpers/pclient.c): a raw, possibly hostile client of the socket any user may run.</summary>
+    public string Pclient => Path.Combine(Directory, "bin", "pclient");
+
     /// <summary>The `pardon` executable (apphost) every user may run.</summary>
     public string Cli => Path.Combine(Directory, "cli", "pardon");
 
@@ -80,6 +83,7 @@ public sealed class PardonSandbox : IDisposable
 
             CopyExecutable(Memhog.Path, sandbox.AllowedMemhog);
             CopyExecutable(Memhog.Path, sandbox.CopiedMemhog);
+            CopyExecutable(System.IO.Path.Combine(AppContext.BaseDirectory, "pclient"), sandbox.Pclient);
             CopyCli(Path.Combine(directory, "cli"));
             sandbox.WriteConfig(maxRss);
         }
@@ -124,6 +128,30 @@ public sealed class PardonSandbox : IDisposable
     /// <summary>Starts <paramref name="program"/> inside <paramref name="cgroup"/> as <paramref name="uid"/> (0: as root, directly).</summary>
     public static CgroupProcess StartAs(TestCgroup cgroup, int uid, string program, params string[] arguments)
         => uid == 0 ? cgroup.Start(program, arguments) : cgroup.Start(Setpriv, [.. SetprivArgs(uid), program, .. arguments]);
+
+    /// <summary>
+    /// Starts pclient against this sandbox's socket as <paramref name="uid"/>, in the test's own cgroup (it
+    /// allocates nothing worth a cgroup), and waits for its "started" line. The caller kills it (its
+    /// connections die with it) and disposes it.
+    /// </summary>
+    public CgroupProcess StartPclient(int uid, params string[] arguments)
+    {
+        CgroupProcess client = uid == 0
+            ? CgroupProcess.StartHere(Pclient, [SocketPath, .. arguments])
+            : CgroupProcess.StartHere(Setpriv, [.. SetprivArgs(uid), Pclient, SocketPath, .. arguments]);
+        try
+        {
+            client.WaitForLine("started ", TimeSpan.FromSeconds(10));
+        }
+        catch
+        {
+            client.Kill();
+            client.Dispose();
+            throw;
+        }
+
+        return client;
+    }
 
     /// <summary>Runs `pardon ARGS… --socket SOCKET` as <paramref name="uid"/> (0: as root) to completion.</summary>
     public Task<PardonResult> PardonAsync(int uid, params string[] arguments)

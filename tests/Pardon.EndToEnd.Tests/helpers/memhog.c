@@ -16,6 +16,9 @@
  *   --stdin-pages    after "ready", read page counts from standard input, one per line: touch that many
  *                    more pages (of the system's page size) and answer "pages TOTAL" (pages touched this
  *                    way so far); exit 0 at the end of input. Without --mib nothing is allocated first.
+ *                    Two more commands: "memfd N" writes N more pages into a memfd it holds open but never
+ *                    maps (memory outside its RSS) and answers "memfd TOTAL"; "exec PATH ARGS..." execs PATH
+ *                    (the same process becomes another program).
  *   --cpu N          run on CPU N only (sched_setaffinity)
  *   --sched-idle     run under SCHED_IDLE: any ordinary task on the same CPU preempts it
  *
@@ -58,8 +61,41 @@ static int serve_stdin_pages(void)
     char *chunk = NULL;
     size_t used = chunk_pages;
     long total = 0;
-    char line[64];
+    char line[1024];
+    int memfd = -1;
+    long memfd_pages = 0;
     while (fgets(line, sizeof line, stdin)) {
+        if (!strncmp(line, "memfd ", 6)) {
+            long m = atol(line + 6);
+            if (memfd < 0 && (memfd = memfd_create("memhog", 0)) < 0) {
+                fprintf(stderr, "memhog: memfd_create: %s\n", strerror(errno));
+                return 4;
+            }
+            char *page_buf = calloc(1, page);
+            memset(page_buf, 1, page);
+            for (long i = 0; i < m; i++) {
+                if (pwrite(memfd, page_buf, page, (off_t)(memfd_pages * page)) != (ssize_t)page) {
+                    fprintf(stderr, "memhog: memfd write: %s\n", strerror(errno));
+                    return 4;
+                }
+                memfd_pages++;
+            }
+            free(page_buf);
+            printf("memfd %ld\n", memfd_pages);
+            continue;
+        }
+        if (!strncmp(line, "exec ", 5)) {
+            char *args[32];
+            int k = 0;
+            line[strcspn(line, "\n")] = 0;
+            for (char *tok = strtok(line + 5, " "); tok && k < 31; tok = strtok(NULL, " "))
+                args[k++] = tok;
+            args[k] = NULL;
+            if (k > 0)
+                execv(args[0], args);
+            fprintf(stderr, "memhog: exec: %s\n", strerror(errno));
+            return 4;
+        }
         long n = atol(line);
         for (long i = 0; i < n; i++) {
             if (used == chunk_pages) {
