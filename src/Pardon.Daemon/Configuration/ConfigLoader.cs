@@ -14,7 +14,7 @@ namespace Pardon.Daemon.Configuration;
 /// by hand so each problem names its field, says what is wrong and shows what would be right; all
 /// problems are reported at once.
 /// </summary>
-public static class ConfigLoader
+public static partial class ConfigLoader
 {
     public const string DefaultPath = "/etc/pardon/pardon.jsonc";
     private const string EmbeddedName = "Pardon.Daemon.pardon.jsonc";
@@ -86,7 +86,7 @@ public static class ConfigLoader
                 throw new ConfigException(source, ["the configuration must be a JSON object { ... }"]);
             }
 
-            v.Object(doc.RootElement, "", ["thresholds", "growth", "kill", "poll", "pardon", "protect", "prefer", "units", "events", "metrics"], (name, value, path) =>
+            v.Object(doc.RootElement, "", ["thresholds", "growth", "kill", "poll", "pardon", "protect", "prefer", "units", "metrics", .. EventSections], (name, value, path) =>
             {
                 switch (name)
                 {
@@ -177,8 +177,8 @@ public static class ConfigLoader
                         }
 
                         break;
-                    case "events":
-                        v.Object(value, path, ["file"], (n, e, p) => config.EventsFile = v.NullableString(e, p));
+                    case "events" or "hooks" or "notifications":
+                        ApplyEventSection(config, name, value, path, v);
                         break;
                     case "metrics":
                         v.Object(value, path, ["listen", "textfile"], (n, e, p) =>

@@ -10,7 +10,7 @@ namespace Pardon.Daemon.Configuration;
 /// Prints the effective configuration (`pardon daemon --print-config`) in the same format the file uses, so
 /// the output can be saved and edited as a configuration file.
 /// </summary>
-public static class ConfigWriter
+public static partial class ConfigWriter
 {
     public static string Write(PardonConfig c)
     {
@@ -83,9 +83,7 @@ public static class ConfigWriter
             WriteRules(w, "prefer", c.Prefer);
             WriteRules(w, "units", c.Units);
 
-            w.WriteStartObject("events");
-            WriteNullable(w, "file", c.EventsFile);
-            w.WriteEndObject();
+            WriteEventSections(w, c);
 
             w.WriteStartObject("metrics");
             WriteNullable(w, "listen", c.MetricsListen);
