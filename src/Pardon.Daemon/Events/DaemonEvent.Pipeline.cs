@@ -35,4 +35,12 @@ public sealed partial class DaemonEvent
 
     [JsonPropertyName("exit_code")]
     public int? ExitCode { get; init; }
+
+    /// <summary>reload: the configuration sections applied by SIGHUP.</summary>
+    [JsonPropertyName("applied")]
+    public List<string>? Applied { get; init; }
+
+    /// <summary>reload: sections that changed in the file but take effect only after a restart.</summary>
+    [JsonPropertyName("restart_needed")]
+    public List<string>? RestartNeeded { get; init; }
 }

@@ -69,7 +69,7 @@ public sealed class HookRunner : IEventConsumer, IDisposable
             "warning" when e.Code is not ("hook_failed" or "hook_dropped") => s.OnWarning,
             _ => [],
         };
-        if (commands.Count == 0)
+        if (commands.Count == 0 || _stop.IsCancellationRequested)
         {
             return;
         }

@@ -51,7 +51,7 @@ public sealed class DesktopNotifier : IEventConsumer, IDisposable
     public void OnEvent(DaemonEvent e)
     {
         NotificationSettings s = _settings;
-        bool wanted = s.Enabled && ((e.Event == "kill" && e.DryRun != true && e.Escalated != true) || (e.Event == "pressure" && s.Warnings));
+        bool wanted = !_stopping && s.Enabled && ((e.Event == "kill" && e.DryRun != true && e.Escalated != true) || (e.Event == "pressure" && s.Warnings));
         if (!wanted)
         {
             return;

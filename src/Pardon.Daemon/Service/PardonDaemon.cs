@@ -19,7 +19,7 @@ namespace Pardon.Daemon.Service;
 /// arms the kernel's wake-ups, runs the monitor loop on its own thread until SIGTERM/SIGINT, and reports
 /// everything as events.
 /// </summary>
-public sealed class PardonDaemon : IDisposable
+public sealed partial class PardonDaemon : IDisposable
 {
     public const string Version = "0.1.0";
 
@@ -84,9 +84,10 @@ public sealed class PardonDaemon : IDisposable
         Config = config;
         ResolvedScope scope = ResolvedScope.Create(_options.Cgroup);
         _owned.Add(scope);
-        _events = new EventLog(config.EventsFile, _log, _options.JsonLog);
+        _events = CreateEventLog(config);
         _owned.Add(_events);
         _events.HoldUntilStart(); // the log starts with `start`; start-up warnings follow it
+        StartConsumers(config, _events, ScopeLabel(_options.Cgroup));
 
         ProtectSelf();
         var monitor = new ScopeMonitor(scope, config.ToPolicy(Environment.ProcessId), ownsScope: false);
@@ -126,6 +127,7 @@ public sealed class PardonDaemon : IDisposable
         using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using PosixSignalRegistration quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnSignal);
+        using PosixSignalRegistration hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnHangup);
 
         // Warm and lock before announcing: "start" means the monitor runs with its working set resident.
         PrepareAndLock(_loop);
@@ -173,6 +175,7 @@ public sealed class PardonDaemon : IDisposable
     {
         MonitorStatistics? s = _loop?.Statistics;
         PardonConfig? c = Config;
+        (EventPipelineStatus? events, ConsumerCounters? hooks, ConsumerCounters? notifications) = EventStatus();
         return new DaemonStatus
         {
             Pid = Environment.ProcessId,
@@ -197,6 +200,9 @@ public sealed class PardonDaemon : IDisposable
             KernelProtect = _pardons?.KernelProtectAvailable ?? false,
             Wakeups = [.. _wakeupDescriptions],
             Warnings = [.. _warnings],
+            Events = events,
+            Hooks = hooks,
+            Notifications = notifications,
         };
     }
 
@@ -208,7 +214,7 @@ public sealed class PardonDaemon : IDisposable
 
     private void StartMetrics(PardonConfig config)
     {
-        MetricsSnapshot Snapshot() => MetricsSnapshot.From(_loop?.Statistics, Status());
+        MetricsSnapshot Snapshot() => MetricsSnapshot.From(_loop?.Statistics, Status(), _latencies);
         if (config.MetricsListen is string listen)
         {
             MetricsServer server = MetricsServer.Create(listen, Snapshot);
