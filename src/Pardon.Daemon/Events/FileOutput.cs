@@ -45,13 +45,28 @@ public sealed class FileOutput : EventOutput
         }
 
         byte[] bytes = Encoding.UTF8.GetBytes(line.Json + "\n");
+        long before = -1;
         try
         {
-            _stream!.Write(bytes);
+            before = RandomAccess.GetLength(_stream!.SafeFileHandle);
+            _stream.Write(bytes);
             return true;
         }
         catch (IOException ex)
         {
+            // A disk that fills in the middle of a line takes its first part (a short write) and refuses the
+            // rest: cut the torn part off, so the retry appends the whole line after the last whole one.
+            if (before >= 0)
+            {
+                try
+                {
+                    RandomAccess.SetLength(_stream!.SafeFileHandle, before);
+                }
+                catch (IOException)
+                {
+                }
+            }
+
             error = $"{_path}: {ex.Message}";
             return false;
         }
