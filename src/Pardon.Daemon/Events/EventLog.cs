@@ -423,6 +423,6 @@ public sealed class EventLog : IEventSink, IDisposable
             o.Close(TimeSpan.FromSeconds(3) - deadline.Elapsed);
         }
 
-        _wake.Dispose();
+        // _wake is not disposed: a late Emit (a worker thread winding down) must still return quietly.
     }
 }
