@@ -25,6 +25,9 @@ public sealed class MetricsSnapshot
 
     public List<ScopeMetrics> Scopes { get; init; } = [];
 
+    /// <summary>Memory readings taken by the monitor loop (one thread for every scope).</summary>
+    public long Iterations { get; init; }
+
     public long SteadyIterations { get; init; }
 
     public long SteadyAllocatedBytes { get; init; }
@@ -81,7 +84,6 @@ public sealed class MetricsSnapshot
                     TermBelowKiB = status.TermBelowKiB,
                     KillBelowKiB = status.KillBelowKiB,
                     PollIntervalMs = statistics?.LastPollIntervalMs ?? status.PollIntervalMs,
-                    Iterations = statistics?.Iterations ?? 0,
                     Scans = statistics?.Scans ?? 0,
                     Kills = statistics?.Kills ?? status.Kills,
                     Escalations = statistics?.Escalations ?? 0,
@@ -91,6 +93,7 @@ public sealed class MetricsSnapshot
                     DecisionTime = histograms?.decision,
                 },
             ],
+            Iterations = statistics?.Iterations ?? 0,
             SteadyIterations = statistics?.SteadyIterations ?? 0,
             SteadyAllocatedBytes = statistics?.SteadyAllocatedBytes ?? 0,
             Pardons = status.Pardons,

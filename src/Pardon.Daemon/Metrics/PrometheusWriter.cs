@@ -43,7 +43,6 @@ public sealed class PrometheusWriter
         PerScope("pardon_term_below_bytes", "gauge", "Available memory at or below which Pardon sends SIGTERM (thresholds.term_below, resolved).", scopes, m => Bytes(m.TermBelowKiB));
         PerScope("pardon_kill_below_bytes", "gauge", "Available memory at or below which Pardon sends SIGKILL (thresholds.kill_below, resolved).", scopes, m => Bytes(m.KillBelowKiB));
         PerScope("pardon_poll_interval_seconds", "gauge", "The monitor's current sleep between readings (adaptive: shorter as memory runs low).", scopes, m => m.PollIntervalMs / 1000.0);
-        PerScope("pardon_monitor_iterations_total", "counter", "Memory readings taken by the monitor loop.", scopes, m => m.Iterations);
         PerScope("pardon_scans_total", "counter", "Scans of the scope's processes.", scopes, m => m.Scans);
         PerScope("pardon_pressure_episodes_total", "counter", "Times available memory fell to a level (each shortage counts once).", scopes, m => m.PressureEpisodes);
         PerScope("pardon_kills_total", "counter", "Victims signalled (SIGTERM or SIGKILL).", scopes, m => m.Kills);
@@ -51,6 +50,7 @@ public sealed class PrometheusWriter
         PerScope("pardon_last_reaction_latency_seconds", "gauge", "For the last kill, from the level seen crossed to the victim's exit; NaN before the first.", scopes, m => m.LastReactionLatencyMs / 1000.0);
         Histogram("pardon_reaction_latency_seconds", "Every kill, from the level seen crossed to the victim's exit.", scopes, m => m.ReactionLatency ?? HistogramSnapshot.Empty(LatencyHistogram.ReactionBuckets));
         Histogram("pardon_decision_seconds", "Every kill, from the level seen crossed to the signal sent (Pardon's own work).", scopes, m => m.DecisionTime ?? HistogramSnapshot.Empty(LatencyHistogram.DecisionBuckets));
+        Metric("pardon_monitor_iterations_total", "counter", "Memory readings taken by the monitor loop (every scope's).", daemon, s.Iterations);
         Metric("pardon_monitor_steady_iterations_total", "counter", "Idle monitor iterations measured for allocations.", daemon, s.SteadyIterations);
         Metric("pardon_monitor_steady_allocated_bytes_total", "counter", "Bytes the monitor thread allocated in those iterations; stays 0 when the loop is allocation-free.", daemon, s.SteadyAllocatedBytes);
         Metric("pardon_pardons_active", "gauge", "Pardons in force.", daemon, s.Pardons);

@@ -21,8 +21,6 @@ public sealed class ScopeMetrics
 
     public double PollIntervalMs { get; init; }
 
-    public long Iterations { get; init; }
-
     public long Scans { get; init; }
 
     public long Kills { get; init; }

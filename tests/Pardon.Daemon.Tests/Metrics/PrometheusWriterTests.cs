@@ -15,6 +15,7 @@ public sealed class PrometheusWriterTests
         Version = "0.1.0",
         StartTimeSeconds = 1767225600,
         Scopes = [FixedScope(scope)],
+        Iterations = 12345,
         SteadyIterations = 12000,
         SteadyAllocatedBytes = 0,
         Pardons = 1,
@@ -56,7 +57,6 @@ public sealed class PrometheusWriterTests
             TermBelowKiB = 1_600_000,
             KillBelowKiB = 800_000,
             PollIntervalMs = 250,
-            Iterations = 12345,
             Scans = 678,
             Kills = 2,
             Escalations = 1,
@@ -95,9 +95,6 @@ public sealed class PrometheusWriterTests
         # HELP pardon_poll_interval_seconds The monitor's current sleep between readings (adaptive: shorter as memory runs low).
         # TYPE pardon_poll_interval_seconds gauge
         pardon_poll_interval_seconds{scope="system"} 0.25
-        # HELP pardon_monitor_iterations_total Memory readings taken by the monitor loop.
-        # TYPE pardon_monitor_iterations_total counter
-        pardon_monitor_iterations_total{scope="system"} 12345
         # HELP pardon_scans_total Scans of the scope's processes.
         # TYPE pardon_scans_total counter
         pardon_scans_total{scope="system"} 678
@@ -146,6 +143,9 @@ public sealed class PrometheusWriterTests
         pardon_decision_seconds_bucket{scope="system",le="+Inf"} 2
         pardon_decision_seconds_sum{scope="system"} 0.0042
         pardon_decision_seconds_count{scope="system"} 2
+        # HELP pardon_monitor_iterations_total Memory readings taken by the monitor loop (every scope's).
+        # TYPE pardon_monitor_iterations_total counter
+        pardon_monitor_iterations_total{scope="daemon"} 12345
         # HELP pardon_monitor_steady_iterations_total Idle monitor iterations measured for allocations.
         # TYPE pardon_monitor_steady_iterations_total counter
         pardon_monitor_steady_iterations_total{scope="daemon"} 12000
@@ -316,7 +316,7 @@ public sealed class PrometheusWriterTests
         ScopeMetrics scope = Assert.Single(s.Scopes);
         Assert.Equal("/sys/fs/cgroup/memory/test", scope.Scope);
         Assert.Equal(1767225600.5, s.StartTimeSeconds);
-        Assert.Equal(10, scope.Iterations);
+        Assert.Equal(10, s.Iterations);
         Assert.Equal(1, scope.Escalations);
         Assert.Equal(42, scope.LastReactionLatencyMs);
         Assert.Equal(2, s.Pardons);
@@ -340,7 +340,7 @@ public sealed class PrometheusWriterTests
         MetricsSnapshot s = MetricsSnapshot.From(null, status);
 
         Assert.Equal("system", s.Scopes[0].Scope);
-        Assert.Equal(0, s.Scopes[0].Iterations);
+        Assert.Equal(0, s.Iterations);
         Assert.True(double.IsNaN(s.Scopes[0].LastReactionLatencyMs));
         Assert.Empty(ExpositionValidator.Validate(new PrometheusWriter().WriteString(s)));
     }
