@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Text.Json;
 using Pardon.Core;
 using Pardon.Daemon;
+using Pardon.Daemon.Events;
 using Pardon.Daemon.Pardons;
 
 namespace Pardon.Cli.Commands;
@@ -58,6 +59,25 @@ internal static partial class StatusCommand
             : "kernel_protect: no (the daemon lacks CAP_SYS_RESOURCE: pardons bind Pardon only; the kernel's own OOM killer might still choose a pardoned process)");
         output.WriteLine($"memory locked: {(s.Mlocked ? "yes" : "no")}{(s.LockedKiB is long locked ? $" ({Units.FormatKiB(locked)} resident and locked)" : "")}");
         WriteScopes(output, s);
+        if (s.Events is { } events)
+        {
+            string dropped = events.Dropped.Count == 0 ? "none dropped" : "dropped: " + string.Join(", ", events.Dropped.Select(p => $"{p.Key} {p.Value}"));
+            output.WriteLine($"events: {events.Emitted} raised, {events.Coalesced} folded into repeats, {dropped}");
+            foreach (EventOutputStatus o in events.Outputs)
+            {
+                output.WriteLine($"  {o.Name}: {(o.Ok ? "ok" : "FAILING: " + o.Error)}; {o.Written} line(s) written{(o.Dropped > 0 ? $", {o.Dropped} dropped" : "")}");
+            }
+        }
+
+        if (s.Hooks is { } hooks && (hooks.Sent > 0 || hooks.Failed > 0))
+        {
+            output.WriteLine($"hooks: {hooks.Sent} run, {hooks.Failed} failed, {hooks.Dropped} dropped");
+        }
+
+        if (s.Notifications is { } notifications && (notifications.Sent > 0 || notifications.Failed > 0))
+        {
+            output.WriteLine($"desktop notifications: {notifications.Sent} sent, {notifications.Failed} failed");
+        }
         foreach (string w in s.Warnings)
         {
             output.WriteLine("warning: " + w);

@@ -125,7 +125,7 @@ public static partial class ConfigLoader
                 throw new ConfigException(source, ["the configuration must be a JSON object { ... }"]);
             }
 
-            v.Object(doc.RootElement, "", ["thresholds", "growth", "kill", "poll", "pardon", "protect", "prefer", "units", "events", "containers", "metrics", "scopes"], (name, value, path) =>
+            v.Object(doc.RootElement, "", ["thresholds", "growth", "kill", "poll", "pardon", "protect", "prefer", "units", "containers", "metrics", "scopes", .. EventSections], (name, value, path) =>
             {
                 switch (name)
                 {
@@ -222,8 +222,8 @@ public static partial class ConfigLoader
                     case "containers":
                         ApplyContainers(config, value, path, v);
                         break;
-                    case "events":
-                        v.Object(value, path, ["file"], (n, e, p) => config.EventsFile = v.NullableString(e, p));
+                    case "events" or "hooks" or "notifications":
+                        ApplyEventSection(config, name, value, path, v);
                         break;
                     case "metrics":
                         v.Object(value, path, ["listen", "textfile"], (n, e, p) =>

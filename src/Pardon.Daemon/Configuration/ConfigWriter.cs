@@ -89,9 +89,7 @@ public static partial class ConfigWriter
             WriteRules(w, "units", c.Units);
 
             WriteContainers(w, c);
-            w.WriteStartObject("events");
-            WriteNullable(w, "file", c.EventsFile);
-            w.WriteEndObject();
+            WriteEventSections(w, c);
 
             w.WriteStartObject("metrics");
             WriteNullable(w, "listen", c.MetricsListen);

@@ -49,11 +49,6 @@ public sealed partial class DaemonEvent
     [JsonPropertyName("cgroup_kill")]
     public bool? CgroupKill { get; set; }
 
-    /// <summary>Members of the unit left alive, with the reason.</summary>
-    [JsonPropertyOrder(1)]
-    [JsonPropertyName("spared")]
-    public List<SparedReport>? Spared { get; set; }
-
     /// <summary>Sets the placement fields from a ranked process.</summary>
     public DaemonEvent WithPlacement(in Evaluation e)
     {
@@ -71,7 +66,14 @@ public sealed partial class DaemonEvent
     {
         KillCgroup = plan.Cgroup;
         OomGroup = plan.OomGroup ? true : null;
-        Spared = plan.Spared.Count == 0 ? null : [.. plan.Spared.Select(s => new SparedReport { Pid = s.Pid, Comm = s.Comm, Reason = s.Reason })];
+        foreach (SparedMember m in plan.Spared)
+        {
+            if (Spared is null || !Spared.Exists(x => x.Pid == m.Pid))
+            {
+                (Spared ??= []).Add(new SparedReport { Pid = m.Pid, Comm = m.Comm, Reason = m.Reason });
+            }
+        }
+
         return this;
     }
 }

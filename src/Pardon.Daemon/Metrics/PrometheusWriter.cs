@@ -10,7 +10,8 @@ namespace Pardon.Daemon.Metrics;
 /// (https://prometheus.io/docs/instrumenting/exposition_formats/#text-based-format), into a buffer reused from
 /// one scrape to the next. Names follow https://prometheus.io/docs/practices/naming/: a `pardon_` prefix,
 /// snake_case, base units (bytes, seconds) in the name, `_total` on counters. Every sample carries the
-/// `scope` label so that several daemons (one per cgroup) can share a host and a Prometheus.
+/// `scope` label: a scope's figures its own ("system" or the cgroup's directory), the daemon's figures
+/// scope="daemon", so several daemons and scopes can share a host and a Prometheus.
 /// One instance per consumer: it is not thread-safe.
 /// </summary>
 public sealed class PrometheusWriter
@@ -30,28 +31,60 @@ public sealed class PrometheusWriter
     public ReadOnlyMemory<byte> Write(MetricsSnapshot s)
     {
         _length = 0;
-        string scope = s.Scope;
-        Metric("pardon_build_info", "gauge", "Pardon's version, in the version label; always 1.", scope, s.Version, 1);
-        Metric("pardon_start_time_seconds", "gauge", "When the daemon started, in seconds since the Unix epoch.", scope, s.StartTimeSeconds);
-        Metric("pardon_memory_total_bytes", "gauge", "The scope's memory: MemTotal for the system, the effective limit for a cgroup.", scope, Bytes(s.TotalKiB));
-        Metric("pardon_memory_available_bytes", "gauge", "Memory available without swapping or an OOM: MemAvailable, or limit - usage + inactive file for a cgroup.", scope, Bytes(s.AvailableKiB));
-        Metric("pardon_swap_total_bytes", "gauge", "Swap the scope may use.", scope, Bytes(s.SwapTotalKiB));
-        Metric("pardon_swap_free_bytes", "gauge", "Swap still free for the scope.", scope, Bytes(s.SwapFreeKiB));
-        Metric("pardon_term_below_bytes", "gauge", "Available memory at or below which Pardon sends SIGTERM (thresholds.term_below, resolved).", scope, Bytes(s.TermBelowKiB));
-        Metric("pardon_kill_below_bytes", "gauge", "Available memory at or below which Pardon sends SIGKILL (thresholds.kill_below, resolved).", scope, Bytes(s.KillBelowKiB));
-        Metric("pardon_poll_interval_seconds", "gauge", "The monitor's current sleep between readings (adaptive: shorter as memory runs low).", scope, s.PollIntervalMs / 1000.0);
-        Metric("pardon_monitor_iterations_total", "counter", "Memory readings taken by the monitor loop.", scope, s.Iterations);
-        Metric("pardon_scans_total", "counter", "Scans of the scope's processes.", scope, s.Scans);
-        Metric("pardon_pressure_episodes_total", "counter", "Times available memory fell to a level (each shortage counts once).", scope, s.PressureEpisodes);
-        Metric("pardon_kills_total", "counter", "Victims signalled (SIGTERM or SIGKILL).", scope, s.Kills);
-        Metric("pardon_escalations_total", "counter", "Victims that outlived SIGTERM's grace (or the kill level) and were sent SIGKILL.", scope, s.Escalations);
-        Metric("pardon_reaction_latency_seconds", "gauge", "For the last kill, from the level seen crossed to the victim's exit; NaN before the first.", scope, s.LastReactionLatencyMs / 1000.0);
-        Metric("pardon_monitor_steady_iterations_total", "counter", "Idle monitor iterations measured for allocations.", scope, s.SteadyIterations);
-        Metric("pardon_monitor_steady_allocated_bytes_total", "counter", "Bytes the monitor thread allocated in those iterations; stays 0 when the loop is allocation-free.", scope, s.SteadyAllocatedBytes);
-        Metric("pardon_pardons_active", "gauge", "Pardons in force.", scope, s.Pardons);
-        Metric("pardon_kernel_protect", "gauge", "1 when pardons bind the kernel too (the daemon may set oom_score_adj -1000: CAP_SYS_RESOURCE).", scope, s.KernelProtect ? 1 : 0);
-        Metric("pardon_dry_run", "gauge", "1 when the daemon decides and logs but never signals.", scope, s.DryRun ? 1 : 0);
-        Metric("pardon_memory_locked", "gauge", "1 when the daemon's memory is locked (mlockall), so it cannot stall on page faults.", scope, s.MemoryLocked ? 1 : 0);
+        const string daemon = MetricsSnapshot.DaemonScope;
+        List<ScopeMetrics> scopes = s.Scopes;
+        Family("pardon_build_info", "gauge", "Pardon's version, in the version label; always 1.");
+        Sample("pardon_build_info", daemon, "version", s.Version, 1);
+        Metric("pardon_start_time_seconds", "gauge", "When the daemon started, in seconds since the Unix epoch.", daemon, s.StartTimeSeconds);
+        PerScope("pardon_memory_total_bytes", "gauge", "The scope's memory: MemTotal for the system, the effective limit for a cgroup.", scopes, m => Bytes(m.TotalKiB));
+        PerScope("pardon_memory_available_bytes", "gauge", "Memory available without swapping or an OOM: MemAvailable, or limit - usage + inactive file for a cgroup.", scopes, m => Bytes(m.AvailableKiB));
+        PerScope("pardon_swap_total_bytes", "gauge", "Swap the scope may use.", scopes, m => Bytes(m.SwapTotalKiB));
+        PerScope("pardon_swap_free_bytes", "gauge", "Swap still free for the scope.", scopes, m => Bytes(m.SwapFreeKiB));
+        PerScope("pardon_term_below_bytes", "gauge", "Available memory at or below which Pardon sends SIGTERM (thresholds.term_below, resolved).", scopes, m => Bytes(m.TermBelowKiB));
+        PerScope("pardon_kill_below_bytes", "gauge", "Available memory at or below which Pardon sends SIGKILL (thresholds.kill_below, resolved).", scopes, m => Bytes(m.KillBelowKiB));
+        PerScope("pardon_poll_interval_seconds", "gauge", "The monitor's current sleep between readings (adaptive: shorter as memory runs low).", scopes, m => m.PollIntervalMs / 1000.0);
+        PerScope("pardon_scans_total", "counter", "Scans of the scope's processes.", scopes, m => m.Scans);
+        PerScope("pardon_pressure_episodes_total", "counter", "Times available memory fell to a level (each shortage counts once).", scopes, m => m.PressureEpisodes);
+        PerScope("pardon_kills_total", "counter", "Victims signalled (SIGTERM or SIGKILL).", scopes, m => m.Kills);
+        PerScope("pardon_escalations_total", "counter", "Victims that outlived SIGTERM's grace (or the kill level) and were sent SIGKILL.", scopes, m => m.Escalations);
+        PerScope("pardon_last_reaction_latency_seconds", "gauge", "For the last kill, from the level seen crossed to the victim's exit; NaN before the first.", scopes, m => m.LastReactionLatencyMs / 1000.0);
+        Histogram("pardon_reaction_latency_seconds", "Every kill, from the level seen crossed to the victim's exit.", scopes, m => m.ReactionLatency ?? HistogramSnapshot.Empty(LatencyHistogram.ReactionBuckets));
+        Histogram("pardon_decision_seconds", "Every kill, from the level seen crossed to the signal sent (Pardon's own work).", scopes, m => m.DecisionTime ?? HistogramSnapshot.Empty(LatencyHistogram.DecisionBuckets));
+        Metric("pardon_monitor_iterations_total", "counter", "Memory readings taken by the monitor loop (every scope's).", daemon, s.Iterations);
+        Metric("pardon_monitor_steady_iterations_total", "counter", "Idle monitor iterations measured for allocations.", daemon, s.SteadyIterations);
+        Metric("pardon_monitor_steady_allocated_bytes_total", "counter", "Bytes the monitor thread allocated in those iterations; stays 0 when the loop is allocation-free.", daemon, s.SteadyAllocatedBytes);
+        Metric("pardon_pardons_active", "gauge", "Pardons in force.", daemon, s.Pardons);
+        Metric("pardon_kernel_protect", "gauge", "1 when pardons bind the kernel too (the daemon may set oom_score_adj -1000: CAP_SYS_RESOURCE).", daemon, s.KernelProtect ? 1 : 0);
+        Metric("pardon_dry_run", "gauge", "1 when the daemon decides and logs but never signals.", daemon, s.DryRun ? 1 : 0);
+        Metric("pardon_memory_locked", "gauge", "1 when the daemon's memory is locked (mlockall), so it cannot stall on page faults.", daemon, s.MemoryLocked ? 1 : 0);
+        if (s.Events is { } events)
+        {
+            Metric("pardon_events_total", "counter", "Events raised (repeats folded into one line included).", daemon, events.Emitted);
+            Family("pardon_events_dropped_total", "counter", "Events dropped because they came faster than they could be written, by event name (kill events never are).");
+            foreach (string kind in Events.EventClass.Kinds)
+            {
+                Sample("pardon_events_dropped_total", daemon, "event", kind, events.Dropped.GetValueOrDefault(kind));
+            }
+
+            Metric("pardon_events_coalesced_total", "counter", "Repeated events folded into a later line's repeats count.", daemon, events.Coalesced);
+            Family("pardon_event_output_up", "gauge", "1 while an output of the event log (file, stderr, journal) writes, 0 while it fails.");
+            foreach (Events.EventOutputStatus o in events.Outputs)
+            {
+                Sample("pardon_event_output_up", daemon, "output", o.Name, o.Ok ? 1 : 0);
+            }
+
+            Family("pardon_event_output_dropped_lines_total", "counter", "Lines an output dropped while it was blocked or failing.");
+            foreach (Events.EventOutputStatus o in events.Outputs)
+            {
+                Sample("pardon_event_output_dropped_lines_total", daemon, "output", o.Name, o.Dropped);
+            }
+        }
+
+        Metric("pardon_hooks_started_total", "counter", "Hook commands started.", daemon, s.HooksStarted);
+        Metric("pardon_hooks_failed_total", "counter", "Hook commands that could not start, exited non-zero or were killed at their timeout.", daemon, s.HooksFailed);
+        Metric("pardon_hooks_dropped_total", "counter", "Hook runs dropped because too many were waiting.", daemon, s.HooksDropped);
+        Metric("pardon_notifications_sent_total", "counter", "Desktop notifications delivered.", daemon, s.NotificationsSent);
+        Metric("pardon_notifications_failed_total", "counter", "Desktop notifications that could not be delivered.", daemon, s.NotificationsFailed);
 
         return _buffer.AsMemory(0, _length);
     }
@@ -94,15 +127,79 @@ public sealed class PrometheusWriter
         Append("\n");
     }
 
-    /// <summary>A family of one sample with a version label as well (build_info).</summary>
-    private void Metric(string name, string type, string help, string scope, string version, long value)
+    /// <summary>A family with one sample per scope.</summary>
+    private void PerScope(string name, string type, string help, List<ScopeMetrics> scopes, Func<ScopeMetrics, long> value)
     {
         Family(name, type, help);
+        foreach (ScopeMetrics m in scopes)
+        {
+            SampleStart(name, m.Scope);
+            AppendLong(value(m));
+            Append("\n");
+        }
+    }
+
+    /// <inheritdoc cref="PerScope(string, string, string, List{ScopeMetrics}, Func{ScopeMetrics, long})"/>
+    private void PerScope(string name, string type, string help, List<ScopeMetrics> scopes, Func<ScopeMetrics, double> value)
+    {
+        Family(name, type, help);
+        foreach (ScopeMetrics m in scopes)
+        {
+            SampleStart(name, m.Scope);
+            AppendDouble(value(m));
+            Append("\n");
+        }
+    }
+
+    /// <summary>
+    /// A histogram per scope: <c>name_bucket{scope,le}</c> cumulative counts in increasing <c>le</c> order
+    /// ending with <c>le="+Inf"</c> (= the count), then <c>name_sum</c> and <c>name_count</c>.
+    /// </summary>
+    private void Histogram(string name, string help, List<ScopeMetrics> scopes, Func<ScopeMetrics, HistogramSnapshot> value)
+    {
+        Family(name, "histogram", help);
+        foreach (ScopeMetrics m in scopes)
+        {
+            HistogramSnapshot h = value(m);
+            for (int i = 0; i <= h.UpperBounds.Length; i++)
+            {
+                Append(name);
+                Append("_bucket{scope=\"");
+                AppendEscaped(m.Scope, escapeQuotes: true);
+                Append("\",le=\"");
+                if (i < h.UpperBounds.Length)
+                {
+                    AppendDouble(h.UpperBounds[i]);
+                }
+                else
+                {
+                    Append("+Inf");
+                }
+
+                Append("\"} ");
+                AppendLong(i < h.UpperBounds.Length ? h.Cumulative[i] : h.Count);
+                Append("\n");
+            }
+
+            SampleStart(name + "_sum", m.Scope);
+            AppendDouble(h.Sum);
+            Append("\n");
+            SampleStart(name + "_count", m.Scope);
+            AppendLong(h.Count);
+            Append("\n");
+        }
+    }
+
+    /// <summary>One sample with the scope and one more label.</summary>
+    private void Sample(string name, string scope, string label, string labelValue, long value)
+    {
         Append(name);
         Append("{scope=\"");
         AppendEscaped(scope, escapeQuotes: true);
-        Append("\",version=\"");
-        AppendEscaped(version, escapeQuotes: true);
+        Append("\",");
+        Append(label);
+        Append("=\"");
+        AppendEscaped(labelValue, escapeQuotes: true);
         Append("\"} ");
         AppendLong(value);
         Append("\n");

@@ -6,13 +6,14 @@ using Pardon.Daemon.Monitor;
 namespace Pardon.Daemon.Metrics;
 
 /// <summary>One scope's figures for the metrics, labelled with its `scope` (the daemon's own units: KiB, ms).</summary>
+/// <remarks>Made per scrape, off the monitor thread, from the scope's <see cref="ScopeStatistics"/>.</remarks>
 public sealed class ScopeMetrics
 {
     /// <summary>The `scope` label: "system", or the memory cgroup's directory.</summary>
-    public required string Scope { get; init; }
+    public string Scope { get; init; } = "system";
 
     /// <summary>"system" or "cgroup".</summary>
-    public required string Kind { get; init; }
+    public string Kind { get; init; } = "system";
 
     public long TotalKiB { get; init; }
 
@@ -41,8 +42,14 @@ public sealed class ScopeMetrics
 
     public bool InEpisode { get; init; }
 
+    /// <summary>Every kill's reaction latency (seconds); null writes an empty histogram.</summary>
+    public HistogramSnapshot? ReactionLatency { get; init; }
+
+    /// <summary>Every kill's decision time (seconds).</summary>
+    public HistogramSnapshot? DecisionTime { get; init; }
+
     /// <summary>The scopes of the monitor's statistics (none before the loop exists).</summary>
-    public static IReadOnlyList<ScopeMetrics> From(MonitorStatistics? statistics)
+    public static List<ScopeMetrics> From(MonitorStatistics? statistics, LatencyRecorder? latencies)
     {
         if (statistics is null)
         {
@@ -50,11 +57,12 @@ public sealed class ScopeMetrics
         }
 
         IReadOnlyList<ScopeStatistics> scopes = statistics.Scopes;
-        var list = new ScopeMetrics[scopes.Count];
-        for (int i = 0; i < list.Length; i++)
+        var list = new List<ScopeMetrics>(scopes.Count);
+        for (int i = 0; i < scopes.Count; i++)
         {
             ScopeStatistics s = scopes[i];
-            list[i] = new ScopeMetrics
+            (HistogramSnapshot Reaction, HistogramSnapshot Decision)? histograms = latencies?.Snapshot(s.Label);
+            list.Add(new ScopeMetrics
             {
                 Scope = s.Label,
                 Kind = s.Kind == ScopeKind.System ? "system" : "cgroup",
@@ -71,7 +79,9 @@ public sealed class ScopeMetrics
                 PressureEpisodes = s.PressureEpisodes,
                 LastReactionLatencyMs = s.LastLatencyMs > 0 ? s.LastLatencyMs : double.NaN,
                 InEpisode = s.InEpisode,
-            };
+                ReactionLatency = histograms?.Reaction,
+                DecisionTime = histograms?.Decision,
+            });
         }
 
         return list;

@@ -268,6 +268,8 @@ public sealed partial class MonitorLoop
             Level = level == PressureLevel.Kill ? "kill" : "term",
             Candidates = candidates,
             KernelVictim = kernelVictim,
+            RssKiB = p.RssPages * kibPerPage,
+            Spared = Spared(ranking),
             DryRun = dryRun ? true : null,
             Escalated = escalated ? true : null,
             Message = (dryRun ? "dry run, would send " : "") +

@@ -42,6 +42,9 @@ public sealed record DaemonOptions
     /// <summary>Write the JSON events to the log as well (instead of the readable lines).</summary>
     public bool JsonLog { get; init; }
 
+    /// <summary>The journal's native socket, used when stderr is the journal (JOURNAL_STREAM); tests bind their own.</summary>
+    public string JournalSocket { get; init; } = Pardon.Linux.Logging.JournalStream.DefaultSocket;
+
     /// <summary>Leave the pardon socket off (tests of the monitor alone).</summary>
     public bool NoSocket { get; init; }
 }

@@ -19,7 +19,7 @@ namespace Pardon.Daemon.Service;
 /// arms the kernel's wake-ups, runs the monitor loop on its own thread until SIGTERM/SIGINT, and reports
 /// everything as events.
 /// </summary>
-public sealed class PardonDaemon : IDisposable
+public sealed partial class PardonDaemon : IDisposable
 {
     public static string Version => BuildInfo.Version;
 
@@ -165,7 +165,7 @@ public sealed class PardonDaemon : IDisposable
         RefuseUnfitLevels(plan, thresholds, config);
         try
         {
-            _events = new EventLog(config.EventsFile, _log, _options.JsonLog);
+            _events = CreateEventLog(config);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -174,6 +174,7 @@ public sealed class PardonDaemon : IDisposable
 
         _owned.Add(_events);
         _events.HoldUntilStart(); // the log starts with `start`; start-up warnings follow it
+        StartConsumers(config, _events, plan.System || plan.Patterns.Count == 0 ? PardonConfig.SystemScope : plan.Patterns[0].Text);
 
         ProtectSelf();
         PardonService? pardons = null;
@@ -231,6 +232,7 @@ public sealed class PardonDaemon : IDisposable
         using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using PosixSignalRegistration quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnSignal);
+        using PosixSignalRegistration hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnHangup);
 
         // Warm and lock before announcing: "start" means the monitor runs with its working set resident.
         PrepareAndLock(_loop);
@@ -289,6 +291,7 @@ public sealed class PardonDaemon : IDisposable
         IReadOnlyList<ScopeStatistics> scopes = s?.Scopes ?? [];
         ScopeStatistics? first = scopes.Count > 0 ? scopes[0] : null;
         bool single = scopes.Count == 1;
+        (EventPipelineStatus? events, ConsumerCounters? hooks, ConsumerCounters? notifications) = EventStatus();
         return new DaemonStatus
         {
             Pid = Environment.ProcessId,
@@ -316,6 +319,9 @@ public sealed class PardonDaemon : IDisposable
             Warnings = [.. _warnings],
             Patterns = _loop is { Patterns.Count: > 0 } loop ? [.. loop.Patterns.Select(p => p.Text)] : null,
             Scopes = [.. scopes.Select(ToStatus)],
+            Events = events,
+            Hooks = hooks,
+            Notifications = notifications,
         };
     }
 
@@ -357,7 +363,7 @@ public sealed class PardonDaemon : IDisposable
 
     private void StartMetrics(PardonConfig config)
     {
-        MetricsSnapshot Snapshot() => MetricsSnapshot.From(_loop?.Statistics, Status());
+        MetricsSnapshot Snapshot() => MetricsSnapshot.From(_loop?.Statistics, Status(), _latencies);
         if (config.MetricsListen is string listen)
         {
             MetricsServer server = MetricsServer.Create(listen, Snapshot);

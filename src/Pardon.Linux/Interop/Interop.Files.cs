@@ -62,8 +62,5 @@ internal static partial class Interop
 
         [LibraryImport(LibraryName, EntryPoint = "fstatfs", SetLastError = true)]
         internal static unsafe partial int FstatFs(int fd, StatFs* buffer);
-
-        [LibraryImport(LibraryName, EntryPoint = "geteuid")]
-        internal static partial uint GetEuid();
     }
 }

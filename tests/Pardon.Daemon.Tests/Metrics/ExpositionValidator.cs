@@ -10,7 +10,9 @@ namespace Pardon.Daemon.Tests.Metrics;
 /// standing in for `promtool check metrics`, which is not installed here. It returns every problem found: lines
 /// that are neither `# HELP name text`, `# TYPE name counter|gauge` nor `name{label="value",...} value`; invalid
 /// names; bad escapes; a family without exactly one HELP and one TYPE before its samples; a family split in
-/// two; a duplicate series; a counter not named `_total` (promtool's lint).
+/// two; a duplicate series; a counter not named `_total` (promtool's lint); for a histogram, `_bucket`
+/// samples without `le`, buckets not in increasing `le` order or not cumulative, no `le="+Inf"` bucket,
+/// or a `_count` that differs from it.
 /// </summary>
 public static partial class ExpositionValidator
 {
@@ -26,6 +28,7 @@ public static partial class ExpositionValidator
         var type = new Dictionary<string, string>();
         var finished = new HashSet<string>();
         var series = new HashSet<string>();
+        var histograms = new Dictionary<string, (double Le, double Count, bool Inf)>();
         string? current = null;
         string[] lines = text.Split('\n');
         for (int n = 0; n < lines.Length - 1; n++)
@@ -72,9 +75,9 @@ public static partial class ExpositionValidator
                 else
                 {
                     string t = m.Groups["rest"].Value;
-                    if (t is not ("counter" or "gauge"))
+                    if (t is not ("counter" or "gauge" or "histogram"))
                     {
-                        problems.Add($"{where}: type \"{t}\" is not counter or gauge");
+                        problems.Add($"{where}: type \"{t}\" is not counter, gauge or histogram");
                     }
 
                     if (!type.TryAdd(name, t))
@@ -99,6 +102,14 @@ public static partial class ExpositionValidator
             }
 
             string metric = s.Groups["name"].Value;
+            string sampleName = metric;
+            if (current is not null && type.GetValueOrDefault(current) == "histogram" &&
+                (metric == current + "_bucket" || metric == current + "_sum" || metric == current + "_count"))
+            {
+                metric = current;
+                CheckHistogramSample(problems, where, current, sampleName, s.Groups["labels"].Value, s.Groups["value"].Value, histograms);
+            }
+
             if (metric != current)
             {
                 problems.Add($"{where}: a sample of {metric} outside its family's block");
@@ -115,7 +126,7 @@ public static partial class ExpositionValidator
                 problems.Add($"{where}: malformed labels");
             }
 
-            if (!series.Add(metric + labels))
+            if (!series.Add(sampleName + labels))
             {
                 problems.Add($"{where}: a duplicate series");
             }
@@ -128,6 +139,14 @@ public static partial class ExpositionValidator
             }
         }
 
+        foreach ((string key, (double _, double _, bool inf)) in histograms)
+        {
+            if (!inf)
+            {
+                problems.Add($"{key}: no le=\"+Inf\" bucket");
+            }
+        }
+
         foreach (string name in help.Union(type.Keys))
         {
             if (!help.Contains(name) || !type.ContainsKey(name))
@@ -137,6 +156,42 @@ public static partial class ExpositionValidator
         }
 
         return problems;
+    }
+
+    /// <summary>Per series (the labels without `le`): the last bucket's bound and count, and whether +Inf was seen.</summary>
+    private static void CheckHistogramSample(List<string> problems, string where, string family, string name, string labels, string value, Dictionary<string, (double Le, double Count, bool Inf)> state)
+    {
+        Match le = LeLabel().Match(labels);
+        string rest = LeLabel().Replace(labels, "");
+        string key = family + (rest == "{}" ? "" : rest);
+        double v = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed) ? parsed : double.NaN;
+        if (name.EndsWith("_bucket", StringComparison.Ordinal))
+        {
+            if (!le.Success)
+            {
+                problems.Add($"{where}: a bucket without le");
+                return;
+            }
+
+            string text = le.Groups["le"].Value;
+            double bound = text == "+Inf" ? double.PositiveInfinity : double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+            (double lastLe, double lastCount, bool inf) = state.GetValueOrDefault(key, (double.NegativeInfinity, 0, false));
+            if (inf || bound <= lastLe)
+            {
+                problems.Add($"{where}: buckets are not in increasing le order");
+            }
+
+            if (v < lastCount)
+            {
+                problems.Add($"{where}: buckets are not cumulative");
+            }
+
+            state[key] = (bound, v, double.IsPositiveInfinity(bound));
+        }
+        else if (name.EndsWith("_count", StringComparison.Ordinal) && state.TryGetValue(key, out var last) && last.Inf && last.Count != v)
+        {
+            problems.Add($"{where}: _count {value} differs from the +Inf bucket {last.Count}");
+        }
     }
 
     private static bool ValidLabels(string labels)
@@ -185,6 +240,9 @@ public static partial class ExpositionValidator
 
         return true;
     }
+
+    [GeneratedRegex(@",?le=""(?<le>[^""]*)""")]
+    private static partial Regex LeLabel();
 
     [GeneratedRegex(@"^# (?<kind>HELP|TYPE) (?<name>[a-zA-Z_:][a-zA-Z0-9_:]*) (?<rest>.*)$")]
     private static partial Regex CommentLine();

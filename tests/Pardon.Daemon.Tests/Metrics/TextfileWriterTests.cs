@@ -15,7 +15,7 @@ public sealed class TextfileWriterTests : IDisposable
 
     private string PromPath => Path.Combine(_dir, "pardon.prom");
 
-    private MetricsSnapshot Snapshot() => new() { Version = "0.1.0", Kills = Interlocked.Read(ref _kills) };
+    private MetricsSnapshot Snapshot() => new() { Version = "0.1.0", Scopes = [new ScopeMetrics { Kills = Interlocked.Read(ref _kills) }] };
 
     [Theory]
     [InlineData("pardon.txt")]

@@ -45,7 +45,7 @@ public sealed partial class EventsContractTests
             string? ts = e.Text("ts");
             Assert.True(ts is not null && Rfc3339Milliseconds().IsMatch(ts), $"\"ts\" is not RFC 3339 UTC with milliseconds: {e.GetRawText()}");
             Assert.True(EventsFile.Name(e).Length > 0, $"an event without \"event\": {e.GetRawText()}");
-            Assert.Contains(EventsFile.Name(e), (string[])["start", "pressure", "kill", "victim_exited", "pardon_granted", "pardon_denied", "pardon_revoked", "pardon_released", "warning", "stop"]);
+            Assert.Contains(EventsFile.Name(e), (string[])["start", "pressure", "kill", "victim_exited", "pardon_granted", "pardon_denied", "pardon_revoked", "pardon_released", "warning", "reload", "stop"]);
         }
 
         Assert.True(EventsFile.Name(events[0]) == "start", $"the first event must be \"start\", not \"{EventsFile.Name(events[0])}\"\n{context}");

@@ -34,6 +34,9 @@ public sealed class SandboxDaemon : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The lines the daemon has written to stderr so far.</summary>
+    public IReadOnlyList<string> StandardError => _process.StandardError;
+
     internal static SandboxDaemon Start(ITestOutputHelper log, string[] arguments, string eventsPath)
     {
         log.WriteLine($"pardon {string.Join(' ', arguments)}");
