@@ -47,4 +47,59 @@ public static class CgroupMemoryMath
 
     /// <summary>True when a cgroup figure in bytes means "no limit" (v1 prints PAGE_COUNTER_MAX pages in bytes).</summary>
     public static bool IsUnlimited(long bytes, long pageSize) => bytes >= TotalPages.PageCounterMax(pageSize) * pageSize;
+
+    /// <summary>
+    /// The memcg whose OOM strikes first for memory charged in a scope: of the scope (index 0) and its
+    /// ancestors (nearest first), the one with the least headroom. A charge walks from the charged memcg up
+    /// (page_counter_try_charge()) and the first counter over its limit makes that memcg mem_over_limit
+    /// (try_charge_memcg()), which is reclaimed and then OOM-killed (mem_cgroup_oom() → mem_cgroup_out_of_memory());
+    /// so on equal headroom the level nearer the scope fails first. Charges come in batches of
+    /// MEMCG_CHARGE_BATCH (64 pages) and per-CPU stocks, so headrooms within 256 KiB of each other are a close
+    /// call. Returns -1 when no level has a limit (only the global OOM killer can act).
+    /// </summary>
+    public static int SelectOomingLevel(ReadOnlySpan<CgroupLevel> levels)
+    {
+        int chosen = -1;
+        long least = long.MaxValue;
+        for (int i = 0; i < levels.Length; i++)
+        {
+            if (!levels[i].Limited)
+            {
+                continue;
+            }
+
+            long headroom = levels[i].HeadroomBytes;
+            if (chosen < 0 || headroom < least)
+            {
+                chosen = i;
+                least = headroom;
+            }
+        }
+
+        return chosen;
+    }
+
+    /// <summary>
+    /// The warning the daemon gives when an ancestor of its scope has less headroom than the scope itself: the
+    /// kernel's OOM will strike there first, and may kill a process outside the scope (it scans the ancestor's
+    /// whole subtree, siblings included: mem_cgroup_scan_tasks()). Null when the scope's own limit bites first.
+    /// </summary>
+    public static string? AncestorWarning(ReadOnlySpan<CgroupLevel> levels)
+    {
+        int ooming = SelectOomingLevel(levels);
+        if (ooming <= 0)
+        {
+            return null;
+        }
+
+        CgroupLevel scope = levels[0];
+        CgroupLevel ancestor = levels[ooming];
+        string here = scope.Limited
+            ? $"{Units.FormatKiB(Math.Max(0, scope.HeadroomBytes) / 1024)} left under its own limit"
+            : "no limit of its own";
+        return $"cgroup {scope.Path}: its ancestor {ancestor.Path} has less headroom ({Units.FormatKiB(Math.Max(0, ancestor.HeadroomBytes) / 1024)} " +
+            $"left of {Units.FormatKiB(Math.Min(ancestor.LimitBytes, ancestor.MemswLimitBytes) / 1024)}; the scope has {here}): the kernel's OOM will strike {ancestor.Path} first, " +
+            "and it may kill a process outside this scope (it scans that cgroup's whole subtree, siblings included); " +
+            "pressure there can come from outside this scope, so watch that cgroup too";
+    }
 }

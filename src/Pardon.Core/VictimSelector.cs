@@ -13,7 +13,7 @@ namespace Pardon.Core;
 /// Never chosen: the kernel's ineligible (pid 1, kernel threads, no mm, oom_score_adj -1000, vfork
 /// children), Pardon itself, and pardoned processes.
 /// </summary>
-public sealed class VictimSelector
+public sealed partial class VictimSelector
 {
     private readonly SelectionPolicy _policy;
     private long[] _badness = new long[256];
@@ -82,6 +82,7 @@ public sealed class VictimSelector
             e.Exclusion = !e.KernelEligible ? Exclusion.KernelIneligible
                 : p.Pid == _policy.SelfPid || (p.Pid == _policy.ObserverPid && p.Pid != 0) ? Exclusion.Self
                 : e.Pardon is not null ? Exclusion.Pardoned
+                : !scope.Contains(p) ? Exclusion.OutsideScope
                 : Exclusion.None;
             e.Score = e.KernelEligible ? e.KernelBadness + e.GrowthBonus : KernelOom.Ineligible;
 
@@ -93,6 +94,7 @@ public sealed class VictimSelector
 
         into.KernelVictim = KernelOom.SelectVictim(badness);
         into.Victim = best;
+        into.SetKernelVictimTies(badness, processes);
     }
 
     /// <summary>Pardon's order: positive when <paramref name="a"/> should die before <paramref name="b"/>.</summary>

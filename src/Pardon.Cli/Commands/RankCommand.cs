@@ -5,12 +5,16 @@ using System.Text.Json;
 using Pardon.Core;
 using Pardon.Daemon;
 using Pardon.Daemon.Reports;
+using Pardon.Linux;
+using Pardon.Linux.Io;
 
 namespace Pardon.Cli.Commands;
 
 /// <summary>`pardon rank`: who dies next — the kernel's choice, reproduced exactly, and Pardon's, with reasons.</summary>
 internal static class RankCommand
 {
+    private static readonly TimeSpan s_maximumInterval = TimeSpan.FromSeconds(60);
+
     public static Command Create(TextWriter output, TextWriter error)
     {
         Option<string?> cgroup = CommonOptions.Cgroup();
@@ -21,17 +25,34 @@ internal static class RankCommand
         {
             Description = "Include processes the kernel never kills (kernel threads, pid 1, oom_score_adj -1000, zombies).",
         };
+        Option<TimeSpan> interval = ForecastInterval();
         var command = new Command("rank", "Show who dies next: the kernel's victim (its own badness, reproduced exactly), Pardon's victim, and why.")
         {
-            cgroup, json, all, config, socket,
+            cgroup, json, all, config, socket, interval,
         };
-        command.SetAction((parse, ct) =>
+        command.SetAction(async (parse, ct) =>
         {
             using RankContext context = RankContext.Create(parse.GetValue(cgroup), parse.GetValue(config), parse.GetValue(socket));
-            Ranking ranking = context.Monitor.ScanAndRank(context.Pardons);
-            context.Monitor.Scope.Memory.TryRead(ranking.NowMs, out MemorySample memory);
-            RankReport report = RankReportBuilder.Build(ranking, memory, parse.GetValue(all), context.Users.NameOf);
+            TimeSpan pause = parse.GetValue(interval);
+            var sampler = new ForecastSampler((long)pause.TotalMilliseconds * 4 + 1000);
+            if (pause > TimeSpan.Zero)
+            {
+                // The first of two readings: the forecast's rates are the differences.
+                long first = Clock.BootTimeMs();
+                Ranking early = context.ScanAndRank(first, context.Pardons);
+                sampler.Record(early, context.Monitor.Scope.Memory.TryRead(first, out MemorySample m0) ? m0 : null, first);
+                await Task.Delay(pause, ct).ConfigureAwait(false);
+            }
+
+            long now = Clock.BootTimeMs();
+            Ranking ranking = context.ScanAndRank(now, context.Pardons);
+            MemorySample? memory = context.Monitor.Scope.Memory.TryRead(now, out MemorySample m) ? m : null;
+            sampler.Record(ranking, memory, now);
+            KernelOomSettings settings = KernelOomSettingsReader.Read(ranking.Scope);
+            RankReport report = RankReportBuilder.Build(ranking, memory, parse.GetValue(all), context.Users.NameOf, settings);
             report.Daemon = new DaemonReport { Pid = context.DaemonPid, PardonsIncluded = context.Pardons is not null, Note = context.DaemonNote };
+            report.Forecast = sampler.Forecast(ranking, memory, memory is MemorySample s ? context.Thresholds.Resolve(in s) : null,
+                KernelOomAssessment.Assess(settings, ranking).Outcome, context.DaemonPid is not null);
             if (parse.GetValue(json))
             {
                 output.WriteLine(JsonSerializer.Serialize(report, PardonJsonContext.Default.RankReport));
@@ -41,8 +62,35 @@ internal static class RankCommand
                 RankTable.Write(output, report, context.DaemonNote);
             }
 
-            return Task.FromResult((int)ExitCode.Ok);
+            return (int)ExitCode.Ok;
         });
         return command;
     }
+
+    /// <summary>--forecast-interval: the pause between the two readings a forecast needs; 0 for none.</summary>
+    internal static Option<TimeSpan> ForecastInterval() => new("--forecast-interval")
+    {
+        Description = "Take two readings this far apart (\"500ms\", \"2s\") and forecast, from the rates seen, when the levels and the kernel's OOM are reached and who dies then. \"0\": one reading, no forecast.",
+        HelpName = "DURATION",
+        DefaultValueFactory = _ => TimeSpan.FromMilliseconds(500),
+        CustomParser = result =>
+        {
+            string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (text == "0")
+            {
+                return TimeSpan.Zero;
+            }
+
+            if (!Sizes.TryParseDuration(text, out TimeSpan value, out string problem))
+            {
+                result.AddError("--forecast-interval: " + problem);
+            }
+            else if (value > s_maximumInterval)
+            {
+                result.AddError($"--forecast-interval: at most {Sizes.FormatDuration(s_maximumInterval)}");
+            }
+
+            return value;
+        },
+    };
 }

@@ -57,6 +57,19 @@ internal static class StatusCommand
             ? "kernel_protect: yes (pardoned processes get oom_score_adj -1000, so the kernel spares them too)"
             : "kernel_protect: no (the daemon lacks CAP_SYS_RESOURCE: pardons bind Pardon only; the kernel's own OOM killer might still choose a pardoned process)");
         output.WriteLine($"memory locked: {(s.Mlocked ? "yes" : "no")}");
+        if (s.Prediction is { } prediction)
+        {
+            if (prediction.KernelOutcome is string outcome && outcome != "kill")
+            {
+                output.WriteLine("kernel on OOM: " + outcome.Replace('_', ' '));
+            }
+
+            foreach (string note in prediction.Notes)
+            {
+                output.WriteLine("prediction: " + note);
+            }
+        }
+
         foreach (string w in s.Warnings)
         {
             output.WriteLine("warning: " + w);

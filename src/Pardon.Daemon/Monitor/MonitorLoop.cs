@@ -113,6 +113,7 @@ public sealed partial class MonitorLoop
             ResolvedThresholds levels = thresholds.Resolve(in sample);
             Statistics.LastSample = sample;
             Statistics.LastThresholds = levels;
+            Statistics.Fill.Record(now, sample.AvailableKiB);
             PressureLevel level = levels.Evaluate(in sample, out long thresholdKiB);
             if (level != PressureLevel.None)
             {

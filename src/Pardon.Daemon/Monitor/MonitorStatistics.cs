@@ -8,7 +8,7 @@ namespace Pardon.Daemon.Monitor;
 /// Counters the monitor thread updates and other threads read (status, metrics). Plain fields written by
 /// one thread; readers accept a torn read of an unrelated pair, never of a single 64-bit value on x64/arm64.
 /// </summary>
-public sealed class MonitorStatistics
+public sealed partial class MonitorStatistics
 {
     public MemorySample LastSample;
     public ResolvedThresholds LastThresholds;

@@ -197,6 +197,7 @@ public sealed class PardonDaemon : IDisposable
             KernelProtect = _pardons?.KernelProtectAvailable ?? false,
             Wakeups = [.. _wakeupDescriptions],
             Warnings = [.. _warnings],
+            Prediction = StatusPrediction.Build(_options.Cgroup, s),
         };
     }
 

@@ -15,7 +15,7 @@ namespace Pardon.Linux.Procfs;
 /// reuse of its pid: a read then fails with ESRCH, so a recycled pid is never mistaken for the old process.
 /// In steady state (no process started or exited) a scan allocates nothing.
 /// </summary>
-public sealed class ProcessTable : IDisposable
+public sealed partial class ProcessTable : IDisposable
 {
     private const int CmdlineMax = 4096;
     private readonly SafeFdHandle _procDir;
@@ -36,6 +36,7 @@ public sealed class ProcessTable : IDisposable
         _procDir = FdIo.OpenOrThrow(procRoot, Interop.Libc.O_RDONLY | Interop.Libc.O_DIRECTORY);
         _isRealProc = procRoot == "/proc";
         PageSize = Environment.SystemPageSize;
+        InitializePrediction(procRoot);
     }
 
     /// <summary>PAGE_SIZE; procfs prints KiB and pages, oom_badness() counts pages.</summary>
@@ -111,6 +112,7 @@ public sealed class ProcessTable : IDisposable
         for (int i = 0; i < count; i++)
         {
             _order[i].Facts.IterationOrder = i;
+            _order[i].Facts.OrderBucket = OrderBucket(source, _order[i]);
             _current[i] = _order[i].Facts;
         }
 
@@ -136,12 +138,17 @@ public sealed class ProcessTable : IDisposable
         }
 
         entry.ForceStatus = true;
+        if (facts.MmThreadId != 0)
+        {
+            facts.Exe = null; // re-read through the live thread, as at discovery
+        }
+
         if (!Refresh(entry))
         {
             return false;
         }
 
-        return ReadStat(entry.DirFd, facts, identityOnly: false) && ReadIdentity(entry.DirFd, facts);
+        return ReadStat(entry.DirFd, facts, identityOnly: false) && (facts.MmThreadId != 0 || ReadIdentity(entry.DirFd, facts));
     }
 
     private bool Refresh(Entry entry)
@@ -168,7 +175,9 @@ public sealed class ProcessTable : IDisposable
             return false;
         }
 
-        if (!entry.ForceStatus && statm.Equals(entry.LastStatm))
+        // A process whose main thread exited shows the leader's empty statm: its memory is read through a live
+        // thread every time (ProcessTable.Prediction.cs).
+        if (!entry.ForceStatus && statm.Equals(entry.LastStatm) && f.MmThreadId == 0)
         {
             return true;
         }
@@ -189,7 +198,7 @@ public sealed class ProcessTable : IDisposable
         }
 
         // A new text size or a new name means the process exec'd: its exe and command line changed too.
-        if ((exec || nameChanged) && f.HasMm)
+        if ((exec || nameChanged) && f.HasMm && f.MmThreadId == 0)
         {
             ReadIdentity(entry.DirFd, f);
         }
@@ -217,6 +226,8 @@ public sealed class ProcessTable : IDisposable
             return null;
         }
 
+        SetIdentityFacts(f);
+
         if (!f.IsKernelThread)
         {
             entry.Statm = OpenKept(dirfd, "statm"u8);
@@ -227,7 +238,10 @@ public sealed class ProcessTable : IDisposable
                 return null;
             }
 
-            ReadIdentity(dirfd, f);
+            if (f.MmThreadId == 0)
+            {
+                ReadIdentity(dirfd, f);
+            }
         }
 
         entry.Adj = OpenKept(dirfd, "oom_score_adj"u8);
@@ -282,7 +296,7 @@ public sealed class ProcessTable : IDisposable
         f.Ppid = stat.ppid;
         f.Pgid = stat.pgrp;
         f.State = stat.state;
-        f.KernelRssPages = stat.rss;
+        SetApproximateRss(f, stat.rss);
         if (!identityOnly)
         {
             f.StartTime = stat.starttime;
@@ -314,6 +328,13 @@ public sealed class ProcessTable : IDisposable
         if (status.Kthread == 1)
         {
             f.IsKernelThread = true;
+        }
+
+        f.SigKillPending = status.SigKillPending;
+        f.MmThreadId = 0;
+        if (!status.HasMm && status.State == 'Z' && status.Threads > 1 && !f.IsKernelThread)
+        {
+            ReadThroughLiveThread(dirfd, f);
         }
 
         // status escapes the name ("\n" for a newline); compare against stat's raw comm via the escaped form.
