@@ -28,13 +28,11 @@ public readonly record struct CgroupLevel(
     /// smaller of the memory and the memory+swap counters' margins (v1 try_charge_memcg() tries memsw first,
     /// then memory; either failing makes this memcg mem_over_limit). long.MaxValue when unlimited.
     /// </summary>
-    public long HeadroomBytes
-    {
-        get
-        {
-            long memory = LimitBytes == long.MaxValue ? long.MaxValue : LimitBytes - UsageBytes + ReclaimableBytes;
-            long memsw = MemswLimitBytes == long.MaxValue ? long.MaxValue : MemswLimitBytes - MemswUsageBytes + ReclaimableBytes;
-            return Math.Min(memory, memsw);
-        }
-    }
+    public long HeadroomBytes => Math.Min(MemoryHeadroomBytes, MemswHeadroomBytes);
+
+    /// <summary>The memory counter's margin: limit − usage + reclaimable; long.MaxValue when unlimited.</summary>
+    public long MemoryHeadroomBytes => LimitBytes == long.MaxValue ? long.MaxValue : LimitBytes - UsageBytes + ReclaimableBytes;
+
+    /// <summary>The memory+swap counter's margin (v1); long.MaxValue when unlimited or not accounted.</summary>
+    public long MemswHeadroomBytes => MemswLimitBytes == long.MaxValue ? long.MaxValue : MemswLimitBytes - MemswUsageBytes + ReclaimableBytes;
 }

@@ -50,33 +50,45 @@ public static class CgroupMemoryMath
 
     /// <summary>
     /// The memcg whose OOM strikes first for memory charged in a scope: of the scope (index 0) and its
-    /// ancestors (nearest first), the one with the least headroom. A charge walks from the charged memcg up
-    /// (page_counter_try_charge()) and the first counter over its limit makes that memcg mem_over_limit
-    /// (try_charge_memcg()), which is reclaimed and then OOM-killed (mem_cgroup_oom() → mem_cgroup_out_of_memory());
-    /// so on equal headroom the level nearer the scope fails first. Charges come in batches of
-    /// MEMCG_CHARGE_BATCH (64 pages) and per-CPU stocks, so headrooms within 256 KiB of each other are a close
-    /// call. Returns -1 when no level has a limit (only the global OOM killer can act).
+    /// ancestors (nearest first), the one whose counter fails first as charges grow, i.e. the least headroom.
+    /// try_charge_memcg() charges the memory+swap counters first (v1, do_memsw_account()) and then the memory
+    /// counters, each walking from the charged memcg up (page_counter_try_charge()); the first counter over its
+    /// limit makes its memcg mem_over_limit, which is reclaimed and then OOM-killed (mem_cgroup_oom() →
+    /// mem_cgroup_out_of_memory()). So on equal headroom a memsw counter fails before a memory counter, and a
+    /// nearer level before a farther one. Charges come in batches of MEMCG_CHARGE_BATCH (64 pages) and
+    /// per-CPU stocks, so headrooms within 256 KiB of each other are a close call. Returns -1 when no level has
+    /// a limit (only the global OOM killer can act).
     /// </summary>
     public static int SelectOomingLevel(ReadOnlySpan<CgroupLevel> levels)
     {
         int chosen = -1;
         long least = long.MaxValue;
+        bool chosenIsMemsw = false;
         for (int i = 0; i < levels.Length; i++)
         {
-            if (!levels[i].Limited)
-            {
-                continue;
-            }
-
-            long headroom = levels[i].HeadroomBytes;
-            if (chosen < 0 || headroom < least)
-            {
-                chosen = i;
-                least = headroom;
-            }
+            // The memsw walk comes first, so within one level memsw wins a tie with memory too.
+            Consider(i, levels[i].MemswHeadroomBytes, memsw: true);
+            Consider(i, levels[i].MemoryHeadroomBytes, memsw: false);
         }
 
         return chosen;
+
+        void Consider(int index, long headroom, bool memsw)
+        {
+            if (headroom == long.MaxValue)
+            {
+                return;
+            }
+
+            // Strictly less wins; on a tie a memsw counter beats a memory counter met earlier (the memsw walk
+            // runs whole before the memory walk), and otherwise the earlier (nearer) level stays.
+            if (chosen < 0 || headroom < least || (headroom == least && memsw && !chosenIsMemsw))
+            {
+                chosen = index;
+                least = headroom;
+                chosenIsMemsw = memsw;
+            }
+        }
     }
 
     /// <summary>

@@ -147,7 +147,10 @@ public sealed class TestCgroup : IDisposable
     /// Starts <paramref name="program"/> inside the cgroup and returns once it is there (it has written itself
     /// into cgroup.procs and exec'd). Throws with its output when it could not join the cgroup.
     /// </summary>
-    public CgroupProcess Start(string program, params string[] arguments)
+    public CgroupProcess Start(string program, params string[] arguments) => StartIn(Path, program, arguments);
+
+    /// <summary>Like <see cref="Start"/>, in <paramref name="directory"/>: this cgroup or a child made with <see cref="CreateChild"/>.</summary>
+    public CgroupProcess StartIn(string directory, string program, params string[] arguments)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var psi = new ProcessStartInfo("/bin/sh")
@@ -162,7 +165,7 @@ public sealed class TestCgroup : IDisposable
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add("echo $$ > \"$1\" && shift && exec \"$@\"");
         psi.ArgumentList.Add("sh");
-        psi.ArgumentList.Add(FilePath("cgroup.procs"));
+        psi.ArgumentList.Add(System.IO.Path.Combine(directory, "cgroup.procs"));
         psi.ArgumentList.Add(program);
         foreach (string a in arguments)
         {
@@ -176,12 +179,12 @@ public sealed class TestCgroup : IDisposable
 
         // Joined once /proc/PID/cgroup names this cgroup (the shell's write returned); an exit first is a failure.
         var clock = Stopwatch.StartNew();
-        while (!IsMember(started.Pid))
+        while (!IsListed(directory, started.Pid))
         {
             if (started.HasExited || clock.Elapsed > TimeSpan.FromSeconds(10))
             {
                 started.WaitForExit(TimeSpan.FromSeconds(1));
-                throw new InvalidOperationException($"{description} did not start inside {Path}: {started.Describe()}");
+                throw new InvalidOperationException($"{description} did not start inside {directory}: {started.Describe()}");
             }
 
             Thread.Sleep(1);
@@ -380,8 +383,6 @@ public sealed class TestCgroup : IDisposable
             }
         }
     }
-
-    private bool IsMember(int pid) => IsListed(Path, pid);
 
     private static bool IsListed(string dir, int pid)
     {
