@@ -37,16 +37,18 @@ internal static class RankCommand
             var sampler = new ForecastSampler((long)pause.TotalMilliseconds * 4 + 1000);
             if (pause > TimeSpan.Zero)
             {
-                // The first of two readings: the forecast's rates are the differences.
+                // The first of two readings: the forecast's rates are the differences. Memory is read at the
+                // instant stamped, before the scan (whose length varies: the first one reads every process in full).
                 long first = Clock.BootTimeMs();
+                MemorySample? m0 = context.Monitor.Scope.Memory.TryRead(first, out MemorySample s0) ? s0 : null;
                 Ranking early = context.ScanAndRank(first, context.Pardons);
-                sampler.Record(early, context.Monitor.Scope.Memory.TryRead(first, out MemorySample m0) ? m0 : null, first);
+                sampler.Record(early, m0, first);
                 await Task.Delay(pause, ct).ConfigureAwait(false);
             }
 
             long now = Clock.BootTimeMs();
-            Ranking ranking = context.ScanAndRank(now, context.Pardons);
             MemorySample? memory = context.Monitor.Scope.Memory.TryRead(now, out MemorySample m) ? m : null;
+            Ranking ranking = context.ScanAndRank(now, context.Pardons);
             sampler.Record(ranking, memory, now);
             KernelOomSettings settings = KernelOomSettingsReader.Read(ranking.Scope);
             RankReport report = RankReportBuilder.Build(ranking, memory, parse.GetValue(all), context.Users.NameOf, settings);

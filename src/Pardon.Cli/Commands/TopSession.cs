@@ -56,8 +56,9 @@ internal sealed class TopSession : IDisposable
             _daemonAskedMs = now;
         }
 
-        Ranking ranking = _context.ScanAndRank(now, _daemon.Pardons);
+        // Memory first, at the instant stamped; then the scan, whose length varies.
         bool read = _context.Monitor.Scope.Memory.TryRead(now, out MemorySample memory);
+        Ranking ranking = _context.ScanAndRank(now, _daemon.Pardons);
         ResolvedThresholds? levels = null;
         PressureLevel pressure = PressureLevel.None;
         if (read)
