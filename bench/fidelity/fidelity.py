@@ -192,13 +192,14 @@ def plan(rng, cpu):
     """A random scenario: where each hog goes, its size, its adjustment and kind."""
     nested = rng.random() < 0.7
     hogs = []
-    for _ in range(rng.randint(2, 5)):
-        place = rng.choice(["a", "a", "b", "R"]) if nested else "a"
-        if place == "b" and not nested:
-            place = "a"
+    for i in range(rng.randint(2, 5)):
+        # The first hog always goes in the scope: when its own limit bites first, the kernel chooses among the
+        # processes Pardon ranked, not the trigger. Hogs are larger than the trigger can get (room <= 20 MiB).
+        place = "a" if i == 0 or not nested else rng.choice(["a", "a", "b", "R"])
         kind = rng.choices(["plain", "zombie", "fork", "twin"], weights=[5, 2, 1, 1])[0]
-        hogs.append({"place": place, "mib": rng.randint(24, 80), "adj": rng.choice([0, 0, 0, 100, 250, 500, 800]), "kind": kind})
-    return {"nested": nested, "ancestor_first": nested and rng.random() < 0.5, "room": rng.randint(12, 20), "hogs": hogs, "cpu": cpu}
+        hogs.append({"place": place, "mib": rng.randint(32, 80), "adj": rng.choice([0, 0, 0, 100, 250, 500, 800]), "kind": kind})
+    return {"nested": nested, "ancestor_first": nested and rng.random() < 0.5, "room": rng.randint(12, 20),
+            "other": rng.randint(24, 64), "hogs": hogs, "cpu": cpu}
 
 
 def memhog_args(memhog, hog, cpu):
@@ -232,7 +233,7 @@ def run_trial(args, n, rng):
         # Limits from the usage seen: the one meant to run out first gets `room` MiB of headroom, the other more.
         room = spec["room"] * MIB
         if spec["nested"]:
-            other = room + rng.randint(24, 64) * MIB
+            other = room + spec["other"] * MIB
             a_limit = tree.usage(a) + (other if spec["ancestor_first"] else room)
             r_limit = tree.usage(tree.root) + (room if spec["ancestor_first"] else other)
             if r_limit > MAX_LIMIT:
@@ -276,7 +277,14 @@ def run_trial(args, n, rng):
                     "victim_ok": False, "counted": counted, "note": "no OOM kill in the kernel log"}
         memcg, pid = record
         victim_ok = pid == predicted or pid in ties
-        return {"n": n, "spec": spec, "predicted": predicted, "ties": sorted(ties), "actual": pid,
+        detail = None
+        if not victim_ok or memcg != predicted_memcg:
+            # What each side saw: Pardon's ranking, and the kernel's own dump of the tasks it considered.
+            detail = [f"      rank: {p['pid']} {p['comm']} {tree.relative(p.get('cgroup') or '')} badness {p['kernel_badness']} "
+                      f"adj {p['oom_score_adj']} rss {p['rss_kib']} KiB tie {p['tie']} mm_thread {p['mm_thread']}"
+                      for p in report["processes"]]
+            detail += [f"      kernel: {line}" for line in lines if "oom" in line.lower() or line.lstrip().startswith("[")]
+        return {"detail": detail, "n": n, "spec": spec, "predicted": predicted, "ties": sorted(ties), "actual": pid,
                 "predicted_memcg": predicted_memcg, "actual_memcg": memcg, "memcg_ok": memcg == predicted_memcg,
                 "victim_ok": victim_ok, "exact": pid == predicted, "counted": counted, "trigger": trigger.pid}
     finally:
@@ -289,6 +297,7 @@ def main():
     parser.add_argument("--memhog", required=True)
     parser.add_argument("--trials", type=int, default=30)
     parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--from", dest="start", type=int, default=0, help="skip to trial N of the seed's sequence")
     args = parser.parse_args()
     if os.geteuid() != 0:
         raise SystemExit("fidelity: needs root (memory cgroups, /dev/kmsg)")
@@ -298,7 +307,9 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     print(f"fidelity: seed {seed}, {args.trials} trials (rerun: --seed {seed})", flush=True)
     results, skipped = [], 0
-    for n in range(args.trials):
+    for n in range(args.start):
+        plan(rng, args.cpu)
+    for n in range(args.start, args.start + args.trials):
         r = run_trial(args, n, rng)
         if r is None:
             skipped += 1
@@ -309,6 +320,8 @@ def main():
         name = lambda m: None if m is None else ("R" + m.split(f"pardon-fidelity-{os.getpid()}-{n}", 1)[-1]) if "pardon-fidelity-" in m else m
         tie = f" (tie with {r['ties']})" if r["ties"] else ""
         first = "ancestor" if r["spec"]["ancestor_first"] else "scope"
+        for line in r.get("detail") or []:
+            print(line)
         print(f"  {n:3} {verdict:8} {first:8} predicted {r['predicted']}{tie} in {name(r.get('predicted_memcg'))}; "
               f"kernel killed {r['actual']} in {name(r.get('actual_memcg'))}; counted {r['counted']}  [{kinds}]", flush=True)
     total = len(results)

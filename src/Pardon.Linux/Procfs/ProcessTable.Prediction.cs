@@ -66,10 +66,10 @@ public sealed partial class ProcessTable
     /// processes sorted by pid (cgroup1 pidlists), not in css_set order; the system's task list is in creation
     /// order, which start times show to the clock tick. cgroup v2's cgroup.procs is the kernel's own order.
     /// </summary>
-    private static long? OrderBucket(IPidSource source, Entry entry)
+    private static long? OrderBucket(IPidSource source, int group, ProcessFacts facts)
         => source.OrderIsKernelOrder ? null
-        : source is Cgroups.CgroupPidSource ? entry.Group
-        : (long)entry.Facts.StartTime;
+        : source is Cgroups.CgroupPidSource ? group
+        : (long)facts.StartTime;
 
     /// <summary>
     /// The main thread has exited but the process lives on (status shows a zombie with other threads): the

@@ -112,7 +112,7 @@ public sealed partial class ProcessTable : IDisposable
         for (int i = 0; i < count; i++)
         {
             _order[i].Facts.IterationOrder = i;
-            _order[i].Facts.OrderBucket = OrderBucket(source, _order[i]);
+            _order[i].Facts.OrderBucket = OrderBucket(source, _order[i].Group, _order[i].Facts);
             _current[i] = _order[i].Facts;
         }
 
