@@ -148,4 +148,32 @@ public static class KernelOom
 
         return n;
     }
+
+    /// <summary>
+    /// The candidates that could still overtake <paramref name="victim"/> because reclaim runs first: before a
+    /// memcg or system OOM selects, reclaim (try_to_free_mem_cgroup_pages(), the page allocator's direct
+    /// reclaim) may unmap file pages, which lowers a process's rss (MM_FILEPAGES) and so its badness. The
+    /// victim can lose at most its mapped file pages; another candidate that would then be level with it or
+    /// ahead is a close call. Not counted: those already returned by <see cref="TiesWithVictim"/>.
+    /// Returns how many indices were written to <paramref name="into"/>.
+    /// </summary>
+    public static int CloseCallsWithVictim(ReadOnlySpan<long> badness, ReadOnlySpan<ProcessFacts> processes, int victim, ReadOnlySpan<int> ties, Span<int> into)
+    {
+        if (victim < 0)
+        {
+            return 0;
+        }
+
+        long floor = badness[victim] - processes[victim].RssFilePages;
+        int n = 0;
+        for (int i = 0; i < badness.Length && n < into.Length; i++)
+        {
+            if (i != victim && badness[i] != Ineligible && badness[i] >= floor && !ties.Contains(i))
+            {
+                into[n++] = i;
+            }
+        }
+
+        return n;
+    }
 }

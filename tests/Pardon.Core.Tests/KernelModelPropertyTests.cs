@@ -101,6 +101,43 @@ public sealed class KernelModelPropertyTests
     }
 
     [Fact]
+    public void ReclaimBeforeTheOom_NeverTakesTheVictimOutsideTheTiesAndCloseCalls()
+    {
+        // Reclaim runs before the kernel selects and may unmap any number of each process's mapped file pages.
+        // Whatever it takes, and in whatever order the kernel meets tied processes, its victim is the predicted
+        // one, a tie, or a close call.
+        Gen<(long Anon, long File, int Adj, int BucketStep)[]> genList = Gen.Select(Gen.Long[0, 400], Gen.Long[0, 60], Gen.Int[0, 2], Gen.Int[0, 2]).Array[1, 12];
+        Gen.Select(genList, Gen.Bool, Gen.Int).Sample((items, bucketed, seed) =>
+        {
+            const long Total = 20_000;   // totalpages: 20 pages per oom_score_adj point
+            var processes = new ProcessFacts[items.Length];
+            long bucket = 0;
+            for (int i = 0; i < items.Length; i++)
+            {
+                bucket += items[i].BucketStep == 0 ? 1 : 0;
+                processes[i] = new ProcessFacts
+                {
+                    Pid = 100 + i, HasMm = true, RssAnonPages = items[i].Anon, RssFilePages = items[i].File,
+                    OomScoreAdj = (short)(items[i].Adj * 10), OrderBucket = bucketed ? bucket : null,
+                };
+            }
+
+            var ranking = new Ranking();
+            new VictimSelector(SelectionPolicy.Default).Rank(new OomScope(ScopeKind.System, null, Total, Total, PageSize), processes, 10_000_000, null, ranking);
+            var possible = new HashSet<int>([ranking.KernelVictim, .. ranking.KernelVictimTies.ToArray(), .. ranking.KernelVictimCloseCalls.ToArray()]);
+            var random = new Random(seed);
+            for (int trial = 0; trial < 8; trial++)
+            {
+                int[] order = PermuteWithinBuckets(processes, random);
+                long[] points = [.. order.Select(i => KernelModel.OomBadness(
+                    new ModelTask(100 + i, items[i].Anon + items[i].File - random.NextInt64(0, items[i].File + 1), 0, 0, (short)(items[i].Adj * 10)), Total, PageSize))];
+                int v = KernelModel.SelectBadProcess(points);
+                Assert.True(possible.Contains(order[v]), $"after reclaim the kernel kills {order[v]}, outside {{{string.Join(",", possible)}}}");
+            }
+        }, iter: 5_000);
+    }
+
+    [Fact]
     public void OomingLevel_IsTheCounterThatFailsFirstWhenChargingPageByPage()
     {
         // Up to four levels (the scope, then ancestors), each usage ≥ the one below it (a parent is charged for

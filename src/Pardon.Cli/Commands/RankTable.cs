@@ -36,6 +36,11 @@ internal static class RankTable
             kernelLine += $" — a tie with {string.Join(", ", report.KernelVictimTies)} (equal badness, in an order the kernel does not show): any of them";
         }
 
+        if (report.KernelVictimCloseCalls.Count > 0)
+        {
+            kernelLine += $" — a close call with {string.Join(", ", report.KernelVictimCloseCalls)} (reclaim before the OOM may take the victim's mapped file pages, which is more than the difference)";
+        }
+
         if (report.Kernel is { Outcome: not "kill" } k)
         {
             kernelLine = "kernel on OOM: " + k.Outcome.Replace('_', ' ') + (report.KernelVictim is not null ? " (highest badness: " + Who(report, report.KernelVictim) + ")" : "");

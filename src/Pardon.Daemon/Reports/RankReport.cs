@@ -21,6 +21,13 @@ public sealed class RankReport
     [JsonPropertyName("kernel_victim_ties")]
     public List<int> KernelVictimTies { get; init; } = [];
 
+    /// <summary>
+    /// Others close enough to overtake the kernel's victim if reclaim, which runs before the OOM selects, takes
+    /// the victim's mapped file pages: a near-tie that cannot be called. Empty when the victim leads by more.
+    /// </summary>
+    [JsonPropertyName("kernel_victim_close_calls")]
+    public List<int> KernelVictimCloseCalls { get; init; } = [];
+
     /// <summary>What the kernel would do on an OOM here, and the settings behind it.</summary>
     [JsonPropertyName("kernel")]
     public KernelReport? Kernel { get; set; }

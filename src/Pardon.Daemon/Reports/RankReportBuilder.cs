@@ -27,6 +27,7 @@ public static class RankReportBuilder
             KernelVictim = ranking.KernelVictim >= 0 ? ranking[ranking.KernelVictim].Process.Pid : null,
             Victim = ranking.Victim >= 0 ? ranking[ranking.Victim].Process.Pid : null,
             KernelVictimTies = Ties(ranking),
+            KernelVictimCloseCalls = [.. CloseCalls(ranking)],
             Kernel = settings is null ? null : Kernel(settings, ranking),
             Memory = memory is MemorySample m ? new MemoryReport
             {
@@ -65,6 +66,18 @@ public static class RankReportBuilder
     {
         var pids = new List<int>();
         foreach (int i in ranking.KernelVictimTies)
+        {
+            pids.Add(ranking[i].Process.Pid);
+        }
+
+        return pids;
+    }
+
+    /// <summary>The pids within reach of the kernel's victim (see <see cref="Ranking.KernelVictimCloseCalls"/>).</summary>
+    public static List<int> CloseCalls(Ranking ranking)
+    {
+        var pids = new List<int>();
+        foreach (int i in ranking.KernelVictimCloseCalls)
         {
             pids.Add(ranking[i].Process.Pid);
         }
