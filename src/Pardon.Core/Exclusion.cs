@@ -15,4 +15,10 @@ public enum Exclusion
 
     /// <summary>It holds a pardon.</summary>
     Pardoned,
+
+    /// <summary>
+    /// It is outside the scope, listed only because an ancestor's OOM would scan it (a sibling's process): the
+    /// kernel may kill it, Pardon watching this scope never does.
+    /// </summary>
+    OutsideScope,
 }

@@ -6,7 +6,7 @@ using Pardon.Core.Containers;
 namespace Pardon.Core;
 
 /// <summary>Turns an evaluation into the sentences users read in `pardon rank`, `pardon explain` and kill events.</summary>
-public static class Explanation
+public static partial class Explanation
 {
     /// <summary>The short reasons list of the JSON contract: what moved this process's standing.</summary>
     public static List<string> Reasons(in Evaluation e, OomScope scope, bool isKernelVictim, bool isVictim)
@@ -20,8 +20,12 @@ public static class Explanation
 
         if (isKernelVictim)
         {
-            reasons.Add("the kernel's victim: highest badness" + (scope.Kind == ScopeKind.Cgroup ? " in the cgroup" : ""));
+            reasons.Add("the kernel's victim: highest badness" + (scope.Kind == ScopeKind.Cgroup
+                ? (scope.OomingCgroup is string o && o != scope.Path ? $" in {o}, the ancestor whose OOM strikes first" : " in the cgroup")
+                : ""));
         }
+
+        AddPredictionReasons(reasons, in e, scope);
 
         switch (e.Exclusion)
         {
@@ -38,6 +42,9 @@ public static class Explanation
                 break;
             case Exclusion.Pardoned:
                 reasons.Add(DescribePardon(e.Pardon!, scope));
+                break;
+            case Exclusion.OutsideScope:
+                reasons.Add("never chosen by Pardon for this scope: it lies outside it");
                 break;
         }
 
@@ -198,14 +205,27 @@ public static class Explanation
         long unit = (long)((ulong)scope.TotalPages / 1000UL);
         lines.Add(string.Create(CultureInfo.InvariantCulture,
             $"scope: {(scope.Kind == ScopeKind.System ? "system" : "cgroup " + scope.Path)}, totalpages {scope.TotalPages} ({Units.FormatPages(scope.TotalPages, scope.PageSize)}), page size {scope.PageSize}"));
+        if (scope.OomingCgroup is string ooming && ooming != scope.Path)
+        {
+            lines.Add($"the OOM that strikes first is {ooming}'s (an ancestor with less headroom): totalpages is its limit, and it scans its whole subtree");
+        }
         if (!e.KernelEligible)
         {
             lines.Add("kernel: not eligible — " + Describe(e.KernelIneligibility) + "; /proc/PID/oom_score reads 0");
         }
         else
         {
-            lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"rss: {p.RssPages} pages ({Units.FormatPages(p.RssPages, scope.PageSize)}) = anon {p.RssAnonPages} + file {p.RssFilePages} + shmem {p.RssShmemPages}{(p.RssPages != p.RssAnonPages + p.RssFilePages + p.RssShmemPages ? " (precise, from status; the OOM killer reads the per-CPU counters' approximate total, as /proc/PID/stat does)" : "")}"));
+            if (p.MmThreadId != 0)
+            {
+                lines.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"main thread exited: memory read through thread {p.MmThreadId}, as the kernel does (find_lock_task_mm())"));
+            }
+
+            lines.Add(p.KernelRssPages is long approximate
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"rss: {approximate} pages ({Units.FormatPages(approximate, scope.PageSize)}): the per-CPU counters' approximate total (/proc/PID/stat), which this kernel's oom_badness() reads; the precise sum is {p.PreciseRssPages} = anon {p.RssAnonPages} + file {p.RssFilePages} + shmem {p.RssShmemPages}")
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"rss: {p.RssPages} pages ({Units.FormatPages(p.RssPages, scope.PageSize)}) = anon {p.RssAnonPages} + file {p.RssFilePages} + shmem {p.RssShmemPages} (the precise sums, which this kernel's oom_badness() reads)"));
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"swap entries: {p.SwapPages} pages ({p.SwapPages * kibPerPage} KiB)"));
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"page tables: {p.PgTablesBytes} bytes = {ptPages} pages"));
             lines.Add(string.Create(CultureInfo.InvariantCulture,

@@ -23,8 +23,9 @@ public static class KernelOom
     /// </summary>
     public static KernelIneligibility GetIneligibility(ProcessFacts p)
     {
-        // oom_unkillable_task(): is_global_init(p) || (p->flags & PF_KTHREAD)
-        if (p.Pid == 1)
+        // oom_unkillable_task(): is_global_init(p) || (p->flags & PF_KTHREAD). is_global_init() is the
+        // initial pid namespace's pid 1 only: a container's init is an ordinary candidate.
+        if (p.IsGlobalInit)
         {
             return KernelIneligibility.Init;
         }
@@ -34,7 +35,9 @@ public static class KernelOom
             return KernelIneligibility.KernelThread;
         }
 
-        // find_lock_task_mm() == NULL: a zombie or a task past exit_mm() has nothing to free.
+        // find_lock_task_mm() == NULL: no thread of the group still has the mm (a zombie whose threads all
+        // exited, or a task past exit_mm()). A zombie leader with a live thread has one: HasMm is then true,
+        // read through that thread (ProcessFacts.MmThreadId).
         if (!p.HasMm)
         {
             return KernelIneligibility.NoMm;
@@ -118,5 +121,59 @@ public static class KernelOom
         }
 
         return chosen;
+    }
+
+    /// <summary>
+    /// The candidates that may be the kernel's victim instead of <paramref name="victim"/> (the index
+    /// <see cref="SelectVictim"/> returned): equal badness and an order relative to it that cannot be known
+    /// (the same <see cref="ProcessFacts.OrderBucket"/>). A candidate of equal badness in an earlier bucket is
+    /// met before the victim and loses to it; one in a later bucket would have been listed after it.
+    /// Returns how many indices were written to <paramref name="into"/> (at most its length).
+    /// </summary>
+    public static int TiesWithVictim(ReadOnlySpan<long> badness, ReadOnlySpan<ProcessFacts> processes, int victim, Span<int> into)
+    {
+        if (victim < 0 || processes[victim].OrderBucket is not long bucket)
+        {
+            return 0;
+        }
+
+        int n = 0;
+        for (int i = 0; i < badness.Length && n < into.Length; i++)
+        {
+            if (i != victim && badness[i] == badness[victim] && processes[i].OrderBucket == bucket)
+            {
+                into[n++] = i;
+            }
+        }
+
+        return n;
+    }
+
+    /// <summary>
+    /// The candidates that could still overtake <paramref name="victim"/> because reclaim runs first: before a
+    /// memcg or system OOM selects, reclaim (try_to_free_mem_cgroup_pages(), the page allocator's direct
+    /// reclaim) may unmap file pages, which lowers a process's rss (MM_FILEPAGES) and so its badness. The
+    /// victim can lose at most its mapped file pages; another candidate that would then be level with it or
+    /// ahead is a close call. Not counted: those already returned by <see cref="TiesWithVictim"/>.
+    /// Returns how many indices were written to <paramref name="into"/>.
+    /// </summary>
+    public static int CloseCallsWithVictim(ReadOnlySpan<long> badness, ReadOnlySpan<ProcessFacts> processes, int victim, ReadOnlySpan<int> ties, Span<int> into)
+    {
+        if (victim < 0)
+        {
+            return 0;
+        }
+
+        long floor = badness[victim] - processes[victim].RssFilePages;
+        int n = 0;
+        for (int i = 0; i < badness.Length && n < into.Length; i++)
+        {
+            if (i != victim && badness[i] != Ineligible && badness[i] >= floor && !ties.Contains(i))
+            {
+                into[n++] = i;
+            }
+        }
+
+        return n;
     }
 }

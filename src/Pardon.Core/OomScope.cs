@@ -28,4 +28,29 @@ public sealed record OomScope(
 
     /// <summary>For a cgroup scope, that cgroup's memory limit in bytes.</summary>
     public long LimitBytes { get; init; }
+
+    /// <summary>For a cgroup scope: the scope and its ancestors (nearest first) with their counters, as read.</summary>
+    public IReadOnlyList<CgroupLevel> Levels { get; init; } = [];
+
+    /// <summary>Index into <see cref="Levels"/> of <see cref="OomingCgroup"/>, or -1.</summary>
+    public int OomingLevel { get; init; } = -1;
+
+    /// <summary>The scope's path inside its hierarchy, as /proc/PID/cgroup shows it ("/a/b"), for telling who is inside it.</summary>
+    public string? ScopeCgroup { get; init; }
+
+    /// <summary>
+    /// The cgroup directory whose subtree the ranked processes were read from, when that is an ancestor of the
+    /// scope (the OOMing one, so its other children's processes are candidates too); null when they come from
+    /// the scope itself.
+    /// </summary>
+    public string? ScanRoot { get; init; }
+
+    /// <summary>
+    /// False for a process listed only because the processes were read from an ancestor's subtree
+    /// (<see cref="ScanRoot"/>) and it is not in the scope's (a sibling's process, which the kernel's OOM there
+    /// also scans). True whenever the processes come from the scope itself, and when its cgroup is unknown.
+    /// </summary>
+    public bool Contains(ProcessFacts p)
+        => ScanRoot is null || ScopeCgroup is not string scope || scope == "/" || p.Cgroup is not string c ||
+           (c.StartsWith(scope, StringComparison.Ordinal) && (c.Length == scope.Length || c[scope.Length] == '/'));
 }

@@ -71,12 +71,9 @@ public sealed partial class ProcessFacts
     public GrowthHistory Growth;
 
     /// <summary>
-    /// get_mm_rss(mm) exactly as the OOM killer reads it, or null when unknown (then the sum of the three
-    /// counters above stands in). oom_badness() and /proc/PID/stat's rss field read the mm's per-CPU counters
-    /// without summing them (percpu_counter_read_positive()), while status and statm print the precise sums
-    /// (since "mm: fix the inaccurate memory statistics issue for users", Linux ~6.16): the two differ by up to
-    /// the per-CPU batch × CPUs pages, enough to move oom_score across a rounding step. Measured against the
-    /// live kernel in the end-to-end tests.
+    /// get_mm_rss(mm) exactly as the running kernel's OOM killer reads it, or null when that is the precise
+    /// sum of the three counters above (which then stands in). Which counter the kernel reads depends on its
+    /// version: see <see cref="RssCounter"/>; the process table fills this from the chosen source.
     /// </summary>
     public long? KernelRssPages { get; set; }
 

@@ -6,7 +6,7 @@ namespace Pardon.Core;
 /// A scope's processes evaluated at one instant: whom the kernel would kill now, whom Pardon would, and
 /// every evaluation in the kernel's iteration order.
 /// </summary>
-public sealed class Ranking
+public sealed partial class Ranking
 {
     private Evaluation[] _items = new Evaluation[256];
 

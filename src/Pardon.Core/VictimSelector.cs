@@ -25,7 +25,7 @@ namespace Pardon.Core;
 /// the ranking's own scan (<see cref="Pardons.PardonStanding"/>) and is an ordinary candidate, whatever the
 /// pardon worker has or has not revoked yet.
 /// </summary>
-public sealed class VictimSelector
+public sealed partial class VictimSelector
 {
     private readonly SelectionPolicy _policy;
     private long[] _badness = new long[256];
@@ -105,6 +105,7 @@ public sealed class VictimSelector
             e.Exclusion = !e.KernelEligible && !ownImmunity ? Exclusion.KernelIneligible
                 : p.Pid == _policy.SelfPid || (p.Pid == _policy.ObserverPid && p.Pid != 0) ? Exclusion.Self
                 : e.Spared ? Exclusion.Pardoned
+                : !scope.Contains(p) ? Exclusion.OutsideScope
                 : Exclusion.None;
             e.Score = e.KernelEligible ? e.KernelBadness + e.GrowthBonus
                 : ownImmunity ? KernelOom.Badness(p.RssPages, p.SwapPages, p.PgTablesBytes, e.Pardon!.PreviousOomScoreAdj!.Value, scope.TotalPages, scope.PageSize) + e.GrowthBonus
@@ -130,6 +131,7 @@ public sealed class VictimSelector
 
         into.KernelVictim = KernelOom.SelectVictim(badness);
         into.Victim = best;
+        into.SetKernelVictimTies(badness, processes);
     }
 
     /// <summary>Pardon's order: positive when <paramref name="a"/> should die before <paramref name="b"/>.</summary>

@@ -134,7 +134,7 @@ public sealed class ExplanationTests
         Assert.Equal(
             [
                 "scope: system, totalpages 65535 (256 MiB), page size 4096",
-                "rss: 1207 pages (4.7 MiB) = anon 1000 + file 200 + shmem 7",
+                "rss: 1207 pages (4.7 MiB) = anon 1000 + file 200 + shmem 7 (the precise sums, which this kernel's oom_badness() reads)",
                 "swap entries: 30 pages (120 KiB)",
                 "page tables: 8192 bytes = 2 pages",
                 "oom_score_adj: 500 × (totalpages / 1000 = 65) = 32500 pages",

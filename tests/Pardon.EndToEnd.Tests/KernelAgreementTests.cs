@@ -177,6 +177,57 @@ public sealed class KernelAgreementTests
         Assert.True(scores.Count - 1 >= required, $"the walk crossed {scores.Count - 1} score boundaries, fewer than the {required} it must cross");
     }
 
+    [MemoryCgroupFact]
+    public void RssCounter_TheSourceChosenAtStart_IsTheOneTheKernelReads()
+    {
+        // Walk a process a few pages at a time and stop at every size where the approximate (stat) and the
+        // precise (status) rss predict different oom_score values: the kernel's own score says which it read.
+        // Every such witness must agree with the counter Pardon chose for this kernel when it started.
+        using var cgroup = TestCgroup.Create(TestCgroup.MaxLimitBytes, _output);
+        (RssCounter chosen, string basis) = Pardon.Linux.Procfs.KernelRssCounterProbe.Current;
+        long pageSize = Environment.SystemPageSize;
+        CgroupProcess hog = cgroup.StartMemhog("--stdin-pages");
+        hog.WaitForReady(TimeSpan.FromSeconds(10));
+        long systemTotal;
+        using (var monitor = new ScopeMonitor(ResolvedScope.Create(cgroup.Path), SelectionPolicy.Default))
+        {
+            systemTotal = monitor.Scope.ComputeOomScope().SystemTotalPages;
+        }
+
+        var choice = new RssCounterChoice();
+        int witnesses = 0;
+        long touched = 0;
+        long limitPages = (TestCgroup.MaxLimitBytes / pageSize) - (32L * 1024 * 1024 / pageSize);
+        while (witnesses < 5 && touched < limitPages)
+        {
+            hog.Request("7", "pages ", TimeSpan.FromSeconds(10));
+            touched += 7;
+            string approximateBefore = StatRss(hog.Pid);
+            ProcMemorySnapshot? first = ProcMemorySnapshot.TryTake(hog.Pid);
+            long? score = ProcMemorySnapshot.TryReadOomScore(hog.Pid);
+            ProcMemorySnapshot? second = ProcMemorySnapshot.TryTake(hog.Pid);
+            string approximateAfter = StatRss(hog.Pid);
+            long approximate = long.Parse(approximateAfter, CultureInfo.InvariantCulture);
+            if (first is null || second is null || score is null || first != second || approximateBefore != approximateAfter)
+            {
+                continue;
+            }
+
+            string[] status = File.ReadAllLines($"/proc/{hog.Pid}/status");
+            long Kib(string key) => long.Parse(status.Single(l => l.StartsWith(key + ":", StringComparison.Ordinal)).Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            long precise = (Kib("RssAnon") + Kib("RssFile") + Kib("RssShmem")) / (pageSize / 1024);
+            if (choice.Observe(approximate, precise, Kib("VmSwap") / (pageSize / 1024), Kib("VmPTE") * 1024, 0, systemTotal, pageSize, score.Value))
+            {
+                witnesses++;
+            }
+        }
+
+        _output.WriteLine($"chosen at start: {chosen} ({basis}); witnesses over {touched} pages: approximate {choice.ApproximateVotes}, precise {choice.PreciseVotes}");
+        Assert.True(witnesses >= 1, $"no size in {touched} pages told the two counters apart");
+        Assert.True(chosen == RssCounter.Precise ? choice.ApproximateVotes == 0 : choice.PreciseVotes == 0,
+            $"the kernel read the other counter: approximate {choice.ApproximateVotes}, precise {choice.PreciseVotes}; chosen {chosen} ({basis})");
+    }
+
     /// <summary>Field 24 of /proc/PID/stat: get_mm_rss() as the kernel's approximate counters have it.</summary>
     private static string StatRss(int pid)
     {

@@ -31,6 +31,12 @@ internal sealed record FakeProcess(int Pid, string Comm)
     public bool HasMm { get; init; } = true;
     public bool KthreadLine { get; init; } = true;
 
+    /// <summary>The Threads: line (signal->nr_threads; a zombie leader still counts itself).</summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary>The ShdPnd: mask in hex (bit 8 = SIGKILL).</summary>
+    public string ShdPnd { get; init; } = "0000000000000000";
+
     /// <summary>Field 24 of stat when it should differ from status's precise sum (the per-CPU counters' approximate total).</summary>
     public long? StatRssPages { get; init; }
 
@@ -74,7 +80,7 @@ internal sealed record FakeProcess(int Pid, string Comm)
                 sb.Append($"VmPTE:\t{PteKiB,8} kB\nVmSwap:\t{SwapKiB,8} kB\nHugetlbPages:\t       0 kB\n");
             }
 
-            sb.Append("Threads:\t1\nSigQ:\t0/96365\n");
+            sb.Append($"Threads:\t{Threads}\nSigQ:\t0/96365\nSigPnd:\t0000000000000000\nShdPnd:\t{ShdPnd}\n");
             return sb.ToString();
         }
     }

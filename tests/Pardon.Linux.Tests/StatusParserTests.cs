@@ -171,4 +171,18 @@ public sealed class StatusParserTests
         int end = text.IndexOf('\n', start);
         return text.Remove(start, end - start + 1);
     }
+
+    [Theory]
+    [InlineData("0000000000000000", "0000000000000000", false)]
+    [InlineData("0000000000000100", "0000000000000000", true)]    // SIGKILL (9) is bit 8
+    [InlineData("0000000000000000", "0000000000000100", true)]    // the thread group's shared set
+    [InlineData("0000000000000002", "0000000000004000", false)]   // SIGINT, SIGTERM: not being killed
+    public void TryParseStatus_SigKillPending_FromEitherPendingSet(string sigPnd, string shdPnd, bool expected)
+    {
+        string text = KernelSamples.StatusCat
+            .Replace("SigPnd:\t0000000000000000", "SigPnd:\t" + sigPnd, StringComparison.Ordinal)
+            .Replace("ShdPnd:\t0000000000000000", "ShdPnd:\t" + shdPnd, StringComparison.Ordinal);
+        Assert.True(ProcFs.TryParseStatus(Text.Bytes(text), out ParsedStatus s));
+        Assert.Equal(expected, s.SigKillPending);
+    }
 }

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Pardon.Core;
 using Pardon.Daemon;
 using Pardon.Daemon.Reports;
+using Pardon.Linux;
 
 namespace Pardon.Cli.Commands;
 
@@ -32,7 +33,7 @@ internal static class ExplainCommand
             }
 
             using RankContext context = RankContext.Create(parse.GetValue(cgroup), parse.GetValue(config), parse.GetValue(socket));
-            Ranking ranking = context.Monitor.ScanAndRank(context.Pardons);
+            Ranking ranking = context.ScanAndRank(context.Pardons);
             int index = -1;
             for (int i = 0; i < ranking.Count; i++)
             {
@@ -63,7 +64,13 @@ internal static class ExplainCommand
                 KernelVictim = ranking.KernelVictim >= 0 ? ranking[ranking.KernelVictim].Process.Pid : null,
                 Victim = ranking.Victim >= 0 ? ranking[ranking.Victim].Process.Pid : null,
                 Breakdown = Explanation.Breakdown(in e, ranking.Scope),
+                KernelVictimTies = RankReportBuilder.Ties(ranking),
+                Kernel = RankReportBuilder.Kernel(KernelOomSettingsReader.Read(ranking.Scope), ranking),
             };
+            if (report.Process.Tie)
+            {
+                report.Breakdown.Add(Explanation.DescribeTie(ranking.Scope, report.KernelVictimTies.Append(report.KernelVictim ?? 0).Where(x => x != pid)));
+            }
 
             if (parse.GetValue(json))
             {
@@ -88,7 +95,14 @@ internal static class ExplainCommand
                 : "  Pardon's order: not a candidate");
             if (p.Pid == report.KernelVictim)
             {
-                output.WriteLine("  the kernel would kill this process now");
+                output.WriteLine(report.Kernel is { Outcome: not "kill" } k
+                    ? $"  the kernel's highest badness, but on an OOM it would not kill it: {k.Outcome.Replace('_', ' ')}"
+                    : "  the kernel would kill this process now");
+            }
+
+            foreach (string note in report.Kernel?.Notes ?? [])
+            {
+                output.WriteLine("  note: " + note);
             }
 
             foreach (string reason in p.Reasons)

@@ -23,8 +23,43 @@ internal static class RankTable
                 $"available: {Units.FormatKiB(m.AvailableKiB)} of {Units.FormatKiB(m.TotalKiB)} ({(m.TotalKiB > 0 ? m.AvailableKiB * 100.0 / m.TotalKiB : 0):0.#}%){swap}"));
         }
 
-        output.WriteLine("kernel would kill: " + Who(report, report.KernelVictim));
+        if (scope.OomingCgroup is string ooming && ooming != scope.Path && scope.Levels is { } levels)
+        {
+            CgroupLevelReport? own = levels.Find(l => l.Path == scope.Path);
+            CgroupLevelReport? anc = levels.Find(l => l.Path == ooming);
+            output.WriteLine($"the OOM that strikes first: {ooming}'s ({Headroom(anc)} left; this cgroup: {Headroom(own)}): it scans its whole subtree, so processes outside the scope (marked OUT) are candidates too");
+        }
+
+        string kernelLine = "kernel would kill: " + Who(report, report.KernelVictim);
+        if (report.KernelVictimTies.Count > 0)
+        {
+            kernelLine += $" — a tie with {string.Join(", ", report.KernelVictimTies)} (equal badness, in an order the kernel does not show): any of them";
+        }
+
+        if (report.KernelVictimCloseCalls.Count > 0)
+        {
+            kernelLine += $" — a close call with {string.Join(", ", report.KernelVictimCloseCalls)} (reclaim before the OOM may take the victim's mapped file pages, which is more than the difference)";
+        }
+
+        if (report.Kernel is { Outcome: not "kill" } k)
+        {
+            kernelLine = "kernel on OOM: " + k.Outcome.Replace('_', ' ') + (report.KernelVictim is not null ? " (highest badness: " + Who(report, report.KernelVictim) + ")" : "");
+        }
+
+        output.WriteLine(kernelLine);
         output.WriteLine("Pardon would kill: " + Forecast(report.Pressure == "none", Who(report, report.Victim), report.Victim is not null));
+        if (report.Kernel is { } kernel)
+        {
+            foreach (string note in kernel.Notes)
+            {
+                output.WriteLine("note: " + note);
+            }
+        }
+
+        if (report.Forecast is { } forecast)
+        {
+            output.WriteLine("forecast: " + forecast.Summary);
+        }
         if (daemonNote is not null)
         {
             output.WriteLine(daemonNote);
@@ -38,7 +73,7 @@ internal static class RankTable
         bool where = PlacementText.AnyContainer(report);
         foreach (ProcessReport p in report.Processes)
         {
-            string marks = (p.Pid == report.KernelVictim ? "K" : " ") + (p.Pid == report.Victim ? "P" : " ");
+            string marks = (p.Pid == report.KernelVictim ? "K" : p.Tie ? "k" : " ") + (p.Pid == report.Victim ? "P" : " ");
             rows.Add(
             [
                 marks,
@@ -92,7 +127,7 @@ internal static class RankTable
         }
 
         output.WriteLine();
-        output.WriteLine("K: the kernel's victim now.  P: Pardon's victim now.  BADNESS and SCORE are in pages; `pardon explain PID` shows the arithmetic.");
+        output.WriteLine("K: the kernel's victim now (k: tied with it).  P: Pardon's victim now.  BADNESS and SCORE are in pages; `pardon explain PID` shows the arithmetic.");
     }
 
     /// <summary>
@@ -101,6 +136,9 @@ internal static class RankTable
     /// </summary>
     internal static string Forecast(bool noShortage, string who, bool anyone)
         => noShortage && anyone ? "nobody: no shortage; if one began now, " + who : who;
+
+    private static string Headroom(CgroupLevelReport? level)
+        => level?.HeadroomBytes is long h ? Units.FormatKiB(Math.Max(0, h) / 1024) + (level.LimitBytes is long l ? " of " + Units.FormatKiB(l / 1024) : "") : "no limit";
 
     private static string Who(RankReport report, int? pid)
     {
@@ -116,6 +154,21 @@ internal static class RankTable
     private static string Notes(ProcessReport p)
     {
         var notes = new List<string>();
+        if (p.OutsideScope)
+        {
+            notes.Add("OUT");
+        }
+
+        if (p.MmThread is int tid)
+        {
+            notes.Add($"main thread exited, via thread {tid}");
+        }
+
+        if (p.SigKillPending)
+        {
+            notes.Add("being killed");
+        }
+
         if (!p.KernelEligible)
         {
             notes.Add(p.Reasons.Count > 0 ? p.Reasons[^1] : "not eligible");
@@ -142,7 +195,7 @@ internal static class RankTable
                 notes.Add("unit " + p.Unit);
             }
 
-            if (!p.Eligible && !p.Pardoned)
+            if (!p.Eligible && !p.Pardoned && !p.OutsideScope)
             {
                 notes.Add("Pardon itself (never chosen)");
             }

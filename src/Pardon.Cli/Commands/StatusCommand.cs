@@ -78,6 +78,19 @@ internal static partial class StatusCommand
         {
             output.WriteLine($"desktop notifications: {notifications.Sent} sent, {notifications.Failed} failed");
         }
+        if (s.Prediction is { } prediction)
+        {
+            if (prediction.KernelOutcome is string outcome && outcome != "kill")
+            {
+                output.WriteLine("kernel on OOM: " + outcome.Replace('_', ' '));
+            }
+
+            foreach (string note in prediction.Notes)
+            {
+                output.WriteLine("prediction: " + note);
+            }
+        }
+
         foreach (string w in s.Warnings)
         {
             output.WriteLine("warning: " + w);

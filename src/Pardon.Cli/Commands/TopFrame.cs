@@ -65,8 +65,13 @@ internal static class TopFrame
             lines.Add($"levels  now {state}; SIGTERM at {Units.FormatKiB(levels.TermKiB)} ({s.Thresholds.TermBelow}), SIGKILL at {Units.FormatKiB(levels.KillKiB)} ({s.Thresholds.KillBelow})");
         }
 
-        lines.Add("kernel would kill: " + Who(report, report.KernelVictim));
+        lines.Add("kernel would kill: " + Who(report, report.KernelVictim) +
+            (report.KernelVictimTies.Count > 0 ? $" (a tie with {string.Join(", ", report.KernelVictimTies)})" : ""));
         lines.Add("Pardon would kill: " + RankTable.Forecast(s.Levels is not null && s.Pressure == PressureLevel.None, Who(report, report.Victim), report.Victim is not null));
+        if (report.Forecast is { } forecast)
+        {
+            lines.Add("forecast: " + forecast.Summary);
+        }
         if (s.DaemonNote is not null)
         {
             lines.Add(s.DaemonNote);

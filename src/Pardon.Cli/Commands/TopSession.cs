@@ -4,7 +4,6 @@ using Pardon.Core;
 using Pardon.Daemon;
 using Pardon.Daemon.Configuration;
 using Pardon.Daemon.Reports;
-using Pardon.Linux;
 using Pardon.Linux.Io;
 
 namespace Pardon.Cli.Commands;
@@ -18,32 +17,31 @@ internal sealed class TopSession : IDisposable
 {
     private static readonly TimeSpan s_daemonRefresh = TimeSpan.FromSeconds(5);
 
-    private readonly ScopeMonitor _monitor;
-    private readonly Thresholds _thresholds;
+    private readonly RankContext _context;
     private readonly string _socket;
     private readonly TimeSpan _interval;
-    private readonly UserNames _users = new();
+    private readonly ForecastSampler _sampler;
     private DaemonView _daemon;
     private long _daemonAskedMs;
 
-    private TopSession(ScopeMonitor monitor, Thresholds thresholds, string socket, DaemonView daemon, TimeSpan interval)
+    private TopSession(RankContext context, string socket, DaemonView daemon, TimeSpan interval)
     {
-        _monitor = monitor;
-        _thresholds = thresholds;
+        _context = context;
         _socket = socket;
         _daemon = daemon;
         _interval = interval;
         _daemonAskedMs = Clock.BootTimeMs();
+
+        // The forecast's rates: the readings of the last few frames (at least 5 s of them).
+        _sampler = new ForecastSampler(Math.Max(5000, (long)interval.TotalMilliseconds * 5));
     }
 
     public static TopSession Create(string? cgroup, string? configPath, TimeSpan interval)
     {
         PardonConfig config = ConfigLoader.Load(configPath);
         DaemonView daemon = DaemonView.TryConnect(config.Socket);
-        ResolvedScope scope = ResolvedScope.Create(cgroup);
-        var monitor = new ScopeMonitor(scope, config.ToPolicy(daemon.DaemonPid ?? Environment.ProcessId));
-        var thresholds = new Thresholds(config.TermBelow, config.KillBelow, config.SwapTermBelow, config.SwapKillBelow);
-        return new TopSession(monitor, thresholds, config.Socket, daemon, interval);
+        RankContext context = RankContext.Create(cgroup, configPath, config.Socket);
+        return new TopSession(context, config.Socket, daemon, interval);
     }
 
     public TimeSpan Interval => _interval;
@@ -58,22 +56,25 @@ internal sealed class TopSession : IDisposable
             _daemonAskedMs = now;
         }
 
-        _monitor.Scan(now);
-        Ranking ranking = _monitor.Rank(now, _daemon.Pardons);
-        bool read = _monitor.Scope.Memory.TryRead(now, out MemorySample memory);
+        // Memory first, at the instant stamped; then the scan, whose length varies.
+        bool read = _context.Monitor.Scope.Memory.TryRead(now, out MemorySample memory);
+        Ranking ranking = _context.ScanAndRank(now, _daemon.Pardons);
         ResolvedThresholds? levels = null;
         PressureLevel pressure = PressureLevel.None;
         if (read)
         {
-            ResolvedThresholds resolved = _thresholds.Resolve(in memory, out _);
+            ResolvedThresholds resolved = _context.Thresholds.Resolve(in memory, out _);
             pressure = resolved.Evaluate(in memory, out _);
             levels = resolved;
         }
 
+        _sampler.Record(ranking, read ? memory : null, now);
+        RankReport report = RankReportBuilder.Build(ranking, read ? memory : null, all: false, _context.Users.NameOf);
+        report.Forecast = _sampler.Forecast(ranking, read ? memory : null, levels, KernelOomOutcome.Kill, _daemon.DaemonPid is not null);
         return new TopSnapshot
         {
-            Report = RankReportBuilder.Build(ranking, read ? memory : null, all: false, _users.NameOf),
-            Thresholds = _thresholds,
+            Report = report,
+            Thresholds = _context.Thresholds,
             Levels = levels,
             Pressure = pressure,
             DaemonNote = _daemon.Note,
@@ -82,5 +83,5 @@ internal sealed class TopSession : IDisposable
         };
     }
 
-    public void Dispose() => _monitor.Dispose();
+    public void Dispose() => _context.Dispose();
 }

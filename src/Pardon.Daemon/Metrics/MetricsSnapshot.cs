@@ -107,6 +107,9 @@ public sealed partial class MetricsSnapshot
             HooksDropped = status.Hooks?.Dropped ?? 0,
             NotificationsSent = status.Notifications?.Sent ?? 0,
             NotificationsFailed = status.Notifications?.Failed ?? 0,
+            FillBytesPerSecond = status.Prediction?.FillKiBPerSecond * 1024 ?? double.NaN,
+            SecondsToTerm = status.Prediction?.SecondsToTerm ?? double.NaN,
+            SecondsToOom = status.Prediction?.SecondsToOom ?? double.NaN,
         };
     }
 }

@@ -492,6 +492,7 @@ public sealed partial class MonitorLoop : IDisposable
             Statistics.LastSample = sample;
             Statistics.LastThresholds = d.Levels;
             Statistics.LastPollIntervalMs = d.SleepMs;
+            Statistics.Fill.Record(now, sample.AvailableKiB); // the forecast in status (the first scope's)
         }
 
         if (d.EpisodeStarted)

@@ -10,7 +10,7 @@ namespace Pardon.Daemon.Monitor;
 /// The per-scope figures are in <see cref="Scopes"/>; the top-level sample, levels and poll interval are
 /// those of the first scope (the only one, in the single-scope case), the counters are totals.
 /// </summary>
-public sealed class MonitorStatistics
+public sealed partial class MonitorStatistics
 {
     private ScopeStatistics[] _scopes = [];
 

@@ -23,6 +23,14 @@ public sealed class ExplainReport
     [JsonPropertyName("kernel_victim")]
     public int? KernelVictim { get; init; }
 
+    /// <summary>Others that may be the kernel's victim instead (see rank's kernel_victim_ties).</summary>
+    [JsonPropertyName("kernel_victim_ties")]
+    public List<int> KernelVictimTies { get; init; } = [];
+
+    /// <summary>What the kernel would do on an OOM here, and the settings behind it.</summary>
+    [JsonPropertyName("kernel")]
+    public KernelReport? Kernel { get; init; }
+
     [JsonPropertyName("victim")]
     public int? Victim { get; init; }
 

@@ -78,6 +78,25 @@ public sealed partial class ProcessReport
     [JsonPropertyName("unit")]
     public required string Unit { get; init; }
 
+    /// <summary>
+    /// True when the process is not in the scope asked for but in the subtree of the ancestor whose OOM strikes
+    /// first (a sibling's process): the kernel's OOM there scans it too.
+    /// </summary>
+    [JsonPropertyName("outside_scope")]
+    public bool OutsideScope { get; init; }
+
+    /// <summary>When the main thread has exited: the live thread whose memory was read (the kernel scores it the same way).</summary>
+    [JsonPropertyName("mm_thread")]
+    public int? MmThread { get; init; }
+
+    /// <summary>True for the kernel's victim and those tied with it in an order that cannot be known.</summary>
+    [JsonPropertyName("tie")]
+    public bool Tie { get; init; }
+
+    /// <summary>SIGKILL is pending: the process is being killed.</summary>
+    [JsonPropertyName("sigkill_pending")]
+    public bool SigKillPending { get; init; }
+
     [JsonPropertyName("reasons")]
     public required List<string> Reasons { get; init; }
 }

@@ -1,6 +1,7 @@
 // This file is part of Pardon, a userspace OOM killer for Linux.
 
 using Pardon.Core;
+using Pardon.Core.Forecast;
 
 namespace Pardon.Daemon.Reports;
 
@@ -11,7 +12,7 @@ public static class RankReportBuilder
     /// Processes come in Pardon's order (its victim first), then those Pardon will not choose (pardoned,
     /// itself), then — with <paramref name="all"/> — those the kernel skips too.
     /// </summary>
-    public static RankReport Build(Ranking ranking, MemorySample? memory, bool all, Func<uint, string?> userName)
+    public static RankReport Build(Ranking ranking, MemorySample? memory, bool all, Func<uint, string?> userName, KernelOomSettings? settings = null)
     {
         OomScope scope = ranking.Scope;
         var processes = new List<ProcessReport>();
@@ -25,6 +26,9 @@ public static class RankReportBuilder
             Scope = Scope(scope),
             KernelVictim = ranking.KernelVictim >= 0 ? ranking[ranking.KernelVictim].Process.Pid : null,
             Victim = ranking.Victim >= 0 ? ranking[ranking.Victim].Process.Pid : null,
+            KernelVictimTies = Ties(ranking),
+            KernelVictimCloseCalls = [.. CloseCalls(ranking)],
+            Kernel = settings is null ? null : Kernel(settings, ranking),
             Memory = memory is MemorySample m ? new MemoryReport
             {
                 TotalKiB = m.TotalKiB,
@@ -46,7 +50,79 @@ public static class RankReportBuilder
         CgroupVersion = scope.CgroupVersion is { } v ? (int)v : null,
         OomingCgroup = scope.OomingCgroup,
         LimitBytes = scope.Kind == ScopeKind.Cgroup && scope.Limited ? scope.LimitBytes : null,
+        Levels = scope.Kind == ScopeKind.Cgroup
+            ? [.. scope.Levels.Select(l => new CgroupLevelReport
+            {
+                Path = l.Path,
+                LimitBytes = l.LimitBytes == long.MaxValue ? null : l.LimitBytes,
+                UsageBytes = l.UsageBytes,
+                HeadroomBytes = l.Limited ? l.HeadroomBytes : null,
+            })]
+            : null,
     };
+
+    /// <summary>The pids that may be the kernel's victim instead of the one named (see <see cref="Ranking.KernelVictimTies"/>).</summary>
+    public static List<int> Ties(Ranking ranking)
+    {
+        var pids = new List<int>();
+        foreach (int i in ranking.KernelVictimTies)
+        {
+            pids.Add(ranking[i].Process.Pid);
+        }
+
+        return pids;
+    }
+
+    /// <summary>The pids within reach of the kernel's victim (see <see cref="Ranking.KernelVictimCloseCalls"/>).</summary>
+    public static List<int> CloseCalls(Ranking ranking)
+    {
+        var pids = new List<int>();
+        foreach (int i in ranking.KernelVictimCloseCalls)
+        {
+            pids.Add(ranking[i].Process.Pid);
+        }
+
+        return pids;
+    }
+
+    public static KernelReport Kernel(KernelOomSettings settings, Ranking ranking)
+    {
+        KernelOomAssessment assessment = KernelOomAssessment.Assess(settings, ranking);
+        return new KernelReport
+        {
+            Outcome = KernelOomAssessment.Describe(assessment.Outcome),
+            PanicOnOom = settings.PanicOnOom,
+            OomKillAllocatingTask = settings.OomKillAllocatingTask,
+            OomKillDisable = settings.OomKillDisable,
+            UnderOom = settings.UnderOom,
+            OomKills = settings.OomKills,
+            PidNamespace = settings.PidNamespace switch
+            {
+                PidNamespaceKind.Child => "child",
+                PidNamespaceKind.Unknown => "unknown",
+                _ => "initial",
+            },
+            RssCounter = settings.RssCounter == RssCounter.Precise ? "precise" : "approximate",
+            RssCounterBasis = settings.RssCounterBasis,
+            Notes = assessment.Notes,
+        };
+    }
+
+    public static ForecastReport Forecast(ScopeForecast f, string basis) => new()
+    {
+        FillKiBPerSecond = Math.Round(f.FillKiBPerSecond, 1),
+        SecondsToTerm = Round(f.SecondsToTerm),
+        SecondsToKill = Round(f.SecondsToKill),
+        SecondsToOom = Round(f.SecondsToOom),
+        OomingCgroup = f.OomingCgroup,
+        KernelVictim = f.Outcome == KernelOomOutcome.Kill ? f.KernelVictimAtOom?.Pid : null,
+        KernelVictimTies = f.Outcome == KernelOomOutcome.Kill ? [.. f.KernelVictimTies.Select(p => p.Pid)] : [],
+        Victim = f.VictimAtTerm?.Pid,
+        Basis = basis,
+        Summary = f.Summary,
+    };
+
+    private static double? Round(double? seconds) => seconds is double s ? Math.Round(s, 2) : null;
 
     public static ProcessReport Process(Ranking ranking, int index, Func<uint, string?> userName)
     {
@@ -77,6 +153,10 @@ public static class RankReportBuilder
             GrowthKiB = e.GrowthPages * kibPerPage,
             Tier = Explanation.Describe(e.Tier),
             Unit = Explanation.Describe(e.Unit),
+            OutsideScope = !ranking.Scope.Contains(p),
+            MmThread = p.MmThreadId != 0 ? p.MmThreadId : null,
+            Tie = ranking.KernelVictimTies.Length > 0 && (index == ranking.KernelVictim || ranking.KernelVictimTies.Contains(index)),
+            SigKillPending = p.SigKillPending,
             Reasons = Explanation.Reasons(in e, ranking.Scope, index == ranking.KernelVictim, index == ranking.Victim),
         }.WithPlacement(in e);
     }

@@ -33,4 +33,8 @@ public sealed class ScopeReport
 
     [JsonPropertyName("limit_bytes")]
     public long? LimitBytes { get; init; }
+
+    /// <summary>For a cgroup: the scope and its ancestors, nearest first, with limits, usage and headroom.</summary>
+    [JsonPropertyName("levels")]
+    public List<CgroupLevelReport>? Levels { get; init; }
 }

@@ -322,6 +322,7 @@ public sealed partial class PardonDaemon : IDisposable
             Events = events,
             Hooks = hooks,
             Notifications = notifications,
+            Prediction = StatusPrediction.Build(first is { Kind: ScopeKind.Cgroup } primaryScope ? primaryScope.Label : null, s),
         };
     }
 

@@ -24,6 +24,9 @@ internal struct ParsedStatus
     /// <summary>1 or 0 from the "Kthread:" line (Linux 6.1+), or -1 when the kernel does not print it.</summary>
     public int Kthread;
 
+    /// <summary>SIGKILL in SigPnd or ShdPnd: the task is being killed.</summary>
+    public bool SigKillPending;
+
     /// <summary>True when the task has an mm: task_mem() prints the Vm*/Rss* lines only then.</summary>
     public bool HasMm;
 }

@@ -96,12 +96,40 @@ internal static partial class ProcFs
                 case 7 when key.SequenceEqual("Kthread"u8):
                     ok &= Utf8Number.TryParseInt32(value, out result.Kthread);
                     break;
+                case 6 when key.SequenceEqual("SigPnd"u8) || key.SequenceEqual("ShdPnd"u8):
+                    // Hex masks, bit (signo - 1): the thread's own and the thread group's shared pending sets.
+                    // A fatal signal is added to both (complete_signal()); SIGKILL is bit 8.
+                    result.SigKillPending |= TryParseHexMask(value, out ulong pending) && (pending & (1UL << 8)) != 0;
+                    break;
             }
         }
 
         // A task with an mm always shows RssAnon next to VmRSS (since 4.5).
         result.HasMm = result.HasMm && sawRssAnon;
         return ok && sawName && sawUid;
+    }
+
+    private static bool TryParseHexMask(ReadOnlySpan<byte> value, out ulong mask)
+    {
+        mask = 0;
+        value = value.Trim((byte)' ');
+        if (value.IsEmpty || value.Length > 16)
+        {
+            return false;
+        }
+
+        foreach (byte b in value)
+        {
+            int digit = b >= (byte)'0' && b <= (byte)'9' ? b - '0' : b >= (byte)'a' && b <= (byte)'f' ? b - 'a' + 10 : -1;
+            if (digit < 0)
+            {
+                return false;
+            }
+
+            mask = (mask << 4) | (uint)digit;
+        }
+
+        return true;
     }
 
     private static bool TryParseKiB(ReadOnlySpan<byte> value, out long kib)

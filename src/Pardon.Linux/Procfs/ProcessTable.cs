@@ -19,7 +19,7 @@ namespace Pardon.Linux.Procfs;
 /// fails with ESRCH, so a recycled pid is never mistaken for the old process. In steady state (no process
 /// started or exited) a scan allocates nothing.
 /// </summary>
-public sealed class ProcessTable : IDisposable
+public sealed partial class ProcessTable : IDisposable
 {
     private const int CmdlineMax = 4096;
     private readonly SafeFdHandle _procDir;
@@ -47,6 +47,7 @@ public sealed class ProcessTable : IDisposable
         _procDir = FdIo.OpenOrThrow(procRoot, Interop.Libc.O_RDONLY | Interop.Libc.O_DIRECTORY);
         _isRealProc = procRoot == "/proc";
         PageSize = Environment.SystemPageSize;
+        InitializePrediction(procRoot);
     }
 
     /// <summary>PAGE_SIZE; procfs prints KiB and pages, oom_badness() counts pages.</summary>
@@ -199,6 +200,7 @@ public sealed class ProcessTable : IDisposable
         for (int i = 0; i < count; i++)
         {
             members[i].Entry.Facts.IterationOrder = i;
+            members[i].Entry.Facts.OrderBucket = OrderBucket(source, members[i].Group, members[i].Entry.Facts);
             facts[i] = members[i].Entry.Facts;
         }
 
@@ -227,12 +229,17 @@ public sealed class ProcessTable : IDisposable
         }
 
         entry.ForceStatus = true;
+        if (facts.MmThreadId != 0)
+        {
+            facts.Exe = null; // re-read through the live thread, as at discovery
+        }
+
         if (!Refresh(entry))
         {
             return false;
         }
 
-        return ReadStat(entry.DirFd, facts, identityOnly: false) && ReadIdentity(entry.DirFd, facts);
+        return ReadStat(entry.DirFd, facts, identityOnly: false) && (facts.MmThreadId != 0 || ReadIdentity(entry.DirFd, facts));
     }
 
     private bool Refresh(Entry entry)
@@ -259,7 +266,9 @@ public sealed class ProcessTable : IDisposable
             return false;
         }
 
-        if (!entry.ForceStatus && statm.Equals(entry.LastStatm))
+        // A process whose main thread exited shows the leader's empty statm: its memory is read through a live
+        // thread every time (ProcessTable.Prediction.cs).
+        if (!entry.ForceStatus && statm.Equals(entry.LastStatm) && f.MmThreadId == 0)
         {
             return true;
         }
@@ -282,7 +291,7 @@ public sealed class ProcessTable : IDisposable
         // A new text size or a new name means the process exec'd: its exe and command line changed too. An
         // exec that keeps both (another program of the same name and text size; issue 7) still moves statm, and
         // then statx of the executable tells: the kill path judges a pardon's executable from this scan.
-        if ((exec || nameChanged || ExeMoved(entry.DirFd, f)) && f.HasMm)
+        if ((exec || nameChanged || ExeMoved(entry.DirFd, f)) && f.HasMm && f.MmThreadId == 0)
         {
             ReadIdentity(entry.DirFd, f);
         }
@@ -315,6 +324,8 @@ public sealed class ProcessTable : IDisposable
             return null;
         }
 
+        SetIdentityFacts(f);
+
         if (!f.IsKernelThread)
         {
             entry.Statm = OpenKept(dirfd, "statm"u8);
@@ -325,7 +336,10 @@ public sealed class ProcessTable : IDisposable
                 return null;
             }
 
-            ReadIdentity(dirfd, f);
+            if (f.MmThreadId == 0)
+            {
+                ReadIdentity(dirfd, f);
+            }
         }
 
         entry.Adj = OpenKept(dirfd, "oom_score_adj"u8);
@@ -381,7 +395,7 @@ public sealed class ProcessTable : IDisposable
         f.Ppid = stat.ppid;
         f.Pgid = stat.pgrp;
         f.State = stat.state;
-        f.KernelRssPages = stat.rss;
+        SetApproximateRss(f, stat.rss);
         if (!identityOnly)
         {
             f.StartTime = stat.starttime;
@@ -413,6 +427,13 @@ public sealed class ProcessTable : IDisposable
         if (status.Kthread == 1)
         {
             f.IsKernelThread = true;
+        }
+
+        f.SigKillPending = status.SigKillPending;
+        f.MmThreadId = 0;
+        if (!status.HasMm && status.State == 'Z' && status.Threads > 1 && !f.IsKernelThread)
+        {
+            ReadThroughLiveThread(dirfd, f);
         }
 
         // status escapes the name ("\n" for a newline); compare against stat's raw comm via the escaped form.

@@ -5,7 +5,7 @@
  * blur the sizes the tests set up.
  *
  *   memhog [--mib N] [--rate MIB_PER_S] [--step-mib N] [--adj N] [--ignore-term] [--delay-ms N]
- *          [--stdin-pages] [--cpu N] [--sched-idle]
+ *          [--stdin-pages] [--cpu N] [--sched-idle] [--zombie-leader] [--fork N] [--child-adj N]
  *
  *   --mib N          allocate N MiB in total (0: keep allocating until killed)
  *   --rate R         allocate at R MiB/s (0: as fast as possible)
@@ -21,12 +21,19 @@
  *                    (the same process becomes another program).
  *   --cpu N          run on CPU N only (sched_setaffinity)
  *   --sched-idle     run under SCHED_IDLE: any ordinary task on the same CPU preempts it
+ *   --zombie-leader  allocate in a second thread and let the main thread exit (pthread_exit): the process
+ *                    lives on with a zombie leader, as the kernel's find_lock_task_mm() case
+ *   --fork N         once the target is reached, fork N children that write every allocated page once (a
+ *                    private copy each, so killing one frees its memory) and wait: their memory counters are
+ *                    identical (the kernel's badness ties between them); each prints "child PID"
+ *   --child-adj N    the children write N to their oom_score_adj
  *
  * Prints "started PID" when running and "ready PID" once the target is reached, then sleeps forever
  * (or, with --stdin-pages, serves its input).
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -114,11 +121,86 @@ static int serve_stdin_pages(void)
     return 0;
 }
 
+static long g_mib, g_step;
+static double g_rate;
+static int g_stdin_pages, g_have_mib, g_fork, g_child_adj, g_have_child_adj;
+static char *g_chunks[8192];
+static long g_nchunks;
+static size_t g_chunk_size;
+
+static int write_adj(int adj)
+{
+    int fd = open("/proc/self/oom_score_adj", O_WRONLY);
+    char buf[16];
+    int n = snprintf(buf, sizeof buf, "%d", adj);
+    if (fd < 0 || write(fd, buf, n) != n) {
+        fprintf(stderr, "memhog: cannot set oom_score_adj %d: %s\n", adj, strerror(errno));
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+/* A forked child: its own copy of every page (copy-on-write), then wait. */
+static void child_main(void)
+{
+    if (g_have_child_adj && write_adj(g_child_adj) != 0)
+        _exit(3);
+    for (long c = 0; c < g_nchunks; c++)
+        for (size_t off = 0; off < g_chunk_size; off += 4096)
+            g_chunks[c][off] = 2;
+    for (;;)
+        pause();
+}
+
+/* The allocation loop, then "ready"; on the main thread, or on a second one with --zombie-leader. */
+static void *allocate(void *unused)
+{
+    (void)unused;
+    long mib = g_mib, step = g_step;
+    double rate = g_rate;
+    int stdin_pages = g_stdin_pages, have_mib = g_have_mib;
+    size_t chunk = (size_t)step << 20;
+    long done = 0;
+    double t0 = now_s();
+    while ((mib == 0 && !(stdin_pages && !have_mib)) || done < mib) {
+        char *p = mmap(NULL, chunk, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) {
+            fprintf(stderr, "memhog: mmap: %s\n", strerror(errno));
+            sleep_s(0.01);
+            continue;
+        }
+        /* Touch every page with a non-zero byte so each one is really charged. */
+        for (size_t off = 0; off < chunk; off += 4096)
+            p[off] = 1;
+        if (g_nchunks < (long)(sizeof g_chunks / sizeof g_chunks[0]))
+            g_chunks[g_nchunks++] = p;
+        g_chunk_size = chunk;
+        done += step;
+        if (rate > 0)
+            sleep_s(t0 + done / rate - now_s());
+    }
+    for (int i = 0; i < g_fork; i++) {
+        fflush(stdout);
+        pid_t child = fork();
+        if (child == 0)
+            child_main();
+        if (child > 0)
+            printf("child %d\n", (int)child);
+    }
+    printf("ready %d\n", (int)getpid());
+    if (stdin_pages)
+        exit(serve_stdin_pages());
+    for (;;)
+        pause();
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     long mib = 0, step = 1, delay_ms = 0;
     double rate = 0;
-    int ignore_term = 0, have_adj = 0, adj = 0, have_mib = 0, stdin_pages = 0, cpu = -1, sched_idle = 0;
+    int ignore_term = 0, have_adj = 0, adj = 0, have_mib = 0, stdin_pages = 0, cpu = -1, sched_idle = 0, zombie_leader = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--mib") && i + 1 < argc) {
             mib = atol(argv[++i]);
@@ -129,6 +211,14 @@ int main(int argc, char **argv)
             cpu = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--sched-idle"))
             sched_idle = 1;
+        else if (!strcmp(argv[i], "--zombie-leader"))
+            zombie_leader = 1;
+        else if (!strcmp(argv[i], "--fork") && i + 1 < argc)
+            g_fork = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--child-adj") && i + 1 < argc) {
+            g_child_adj = atoi(argv[++i]);
+            g_have_child_adj = 1;
+        }
         else if (!strcmp(argv[i], "--rate") && i + 1 < argc)
             rate = atof(argv[++i]);
         else if (!strcmp(argv[i], "--step-mib") && i + 1 < argc)
@@ -148,16 +238,8 @@ int main(int argc, char **argv)
     if (step < 1)
         step = 1;
 
-    if (have_adj) {
-        int fd = open("/proc/self/oom_score_adj", O_WRONLY);
-        char buf[16];
-        int n = snprintf(buf, sizeof buf, "%d", adj);
-        if (fd < 0 || write(fd, buf, n) != n) {
-            fprintf(stderr, "memhog: cannot set oom_score_adj %d: %s\n", adj, strerror(errno));
-            return 3;
-        }
-        close(fd);
-    }
+    if (have_adj && write_adj(adj) != 0)
+        return 3;
     if (ignore_term)
         signal(SIGTERM, SIG_IGN);
     if (cpu >= 0) {
@@ -181,26 +263,19 @@ int main(int argc, char **argv)
     printf("started %d\n", (int)getpid());
     sleep_s(delay_ms / 1000.0);
 
-    size_t chunk = (size_t)step << 20;
-    long done = 0;
-    double t0 = now_s();
-    while ((mib == 0 && !(stdin_pages && !have_mib)) || done < mib) {
-        char *p = mmap(NULL, chunk, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (p == MAP_FAILED) {
-            fprintf(stderr, "memhog: mmap: %s\n", strerror(errno));
-            sleep_s(0.01);
-            continue;
+    g_mib = mib;
+    g_step = step;
+    g_rate = rate;
+    g_stdin_pages = stdin_pages;
+    g_have_mib = have_mib;
+    if (zombie_leader) {
+        pthread_t thread;
+        if (pthread_create(&thread, NULL, allocate, NULL) != 0) {
+            fprintf(stderr, "memhog: cannot start a thread\n");
+            return 3;
         }
-        /* Touch every page with a non-zero byte so each one is really charged. */
-        for (size_t off = 0; off < chunk; off += 4096)
-            p[off] = 1;
-        done += step;
-        if (rate > 0)
-            sleep_s(t0 + done / rate - now_s());
+        pthread_exit(NULL); /* the leader becomes a zombie; the process lives on in its thread */
     }
-    printf("ready %d\n", (int)getpid());
-    if (stdin_pages)
-        return serve_stdin_pages();
-    for (;;)
-        pause();
+    allocate(NULL);
+    return 0;
 }
