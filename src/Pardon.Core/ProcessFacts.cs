@@ -8,7 +8,7 @@ namespace Pardon.Core;
 /// to scan, so a steady-state scan allocates nothing: strings are set once, when the process is first
 /// seen (or when it execs), and the numeric fields are overwritten in place.
 /// </summary>
-public sealed class ProcessFacts
+public sealed partial class ProcessFacts
 {
     public int Pid { get; set; }
 
