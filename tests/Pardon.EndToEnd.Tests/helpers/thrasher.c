@@ -6,7 +6,7 @@
  * page cache (--file). Nothing is allocated beyond the working set, so it neither grows nor dies: the
  * cgroup just stalls, which is what a desktop user sees as a freeze.
  *
- *   thrasher --mib N [--file PATH [--prepare]] [--random] [--for-ms N]
+ *   thrasher --mib N [--file PATH [--prepare] [--anon-mib A]] [--random [--hot-mib H]] [--for-ms N]
  *
  *   --mib N     the working set, in MiB
  *   --file P    map P (at least N MiB, created and filled if shorter) and read it instead of anonymous
@@ -18,6 +18,13 @@
  *               workingset_test_recent(): refault distance within the active file list) and its wait as
  *               a memory stall; a plain cycle through a file larger than memory evicts every page long
  *               before its next use, so the kernel sees a stream, not thrashing, and no stall at all.
+ *   --hot-mib H with --random: seven touches in eight go to the first H MiB, the rest anywhere. The hot
+ *               part becomes the active working set and the cold touches keep evicting it: each refault
+ *               restores a working-set page, and waiting for it is a memory stall (mm/filemap.c,
+ *               folio_wait_bit_common(): PG_workingset)
+ *   --anon-mib A with --file: first allocate and touch A MiB of anonymous memory and keep it. Without
+ *               swap it cannot be reclaimed, so the file's pages fight over what the limit leaves — a
+ *               desktop without swap whose programs' own pages keep being evicted and read back.
  *   --for-ms N  thrash for N ms only, then release the working set and sleep (a burst)
  *
  * Prints "started PID" at once, "thrashing PID" once the working set is in place (first pass done),
@@ -76,7 +83,7 @@ static int prepare_file(const char *path, size_t bytes)
 
 int main(int argc, char **argv)
 {
-    long mib = 0, for_ms = 0;
+    long mib = 0, for_ms = 0, hot_mib = 0, anon_mib = 0;
     const char *file = NULL;
     int random_order = 0, prepare_only = 0;
     for (int i = 1; i < argc; i++) {
@@ -86,12 +93,16 @@ int main(int argc, char **argv)
             file = argv[++i];
         else if (!strcmp(argv[i], "--for-ms") && i + 1 < argc)
             for_ms = atol(argv[++i]);
+        else if (!strcmp(argv[i], "--anon-mib") && i + 1 < argc)
+            anon_mib = atol(argv[++i]);
+        else if (!strcmp(argv[i], "--hot-mib") && i + 1 < argc)
+            hot_mib = atol(argv[++i]);
         else if (!strcmp(argv[i], "--random"))
             random_order = 1;
         else if (!strcmp(argv[i], "--prepare"))
             prepare_only = 1;
         else {
-            fprintf(stderr, "usage: thrasher --mib N [--file PATH [--prepare]] [--random] [--for-ms N]\n");
+            fprintf(stderr, "usage: thrasher --mib N [--file PATH [--prepare]] [--anon-mib A] [--random [--hot-mib H]] [--for-ms N]\n");
             return 2;
         }
     }
@@ -114,6 +125,14 @@ int main(int argc, char **argv)
             return 0;
         }
         random_order = 1;
+        if (anon_mib > 0) {
+            size_t anon_bytes = (size_t)anon_mib << 20;
+            char *anon = mmap(NULL, anon_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (anon == MAP_FAILED)
+                return fail("mmap anon");
+            for (size_t off = 0; off < anon_bytes; off += page)
+                anon[off] = 1;
+        }
         mem = mmap(NULL, bytes, PROT_READ, MAP_SHARED, fd, 0);
         close(fd);
     } else {
@@ -127,16 +146,18 @@ int main(int argc, char **argv)
     double start = now_ms();
     unsigned long sum = 0;
     const size_t pages = bytes / page;
+    const size_t hot_pages = hot_mib > 0 && (size_t)hot_mib < (size_t)mib ? ((size_t)hot_mib << 20) / page : pages;
     uint64_t state = (uint64_t)getpid() * 0x9E3779B97F4A7C15ull + 1;
     for (long pass = 0;; pass++) {
         for (size_t i = 0; i < pages; i++) {
             size_t p = i;
-            if (random_order && pass > 0) {
+            if (random_order && (pass > 0 || file)) {
                 /* xorshift64*: cheap, and every page equally likely */
                 state ^= state >> 12;
                 state ^= state << 25;
                 state ^= state >> 27;
-                p = (size_t)((state * 0x2545F4914F6CDD1Dull) >> 11) % pages;
+                uint64_t r = (state * 0x2545F4914F6CDD1Dull) >> 11;
+                p = (size_t)((r >> 4) % ((r & 15) < 14 ? hot_pages : pages));
             }
             if (file)
                 sum += mem[p * page];
