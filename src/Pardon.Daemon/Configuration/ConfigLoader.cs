@@ -14,7 +14,7 @@ namespace Pardon.Daemon.Configuration;
 /// by hand so each problem names its field, says what is wrong and shows what would be right; all
 /// problems are reported at once.
 /// </summary>
-public static class ConfigLoader
+public static partial class ConfigLoader
 {
     public const string DefaultPath = "/etc/pardon/pardon.jsonc";
     private const string EmbeddedName = "Pardon.Daemon.pardon.jsonc";
@@ -91,8 +91,13 @@ public static class ConfigLoader
                 switch (name)
                 {
                     case "thresholds":
-                        v.Object(value, path, ["term_below", "kill_below", "swap_term_below", "swap_kill_below"], (n, e, p) =>
+                        v.Object(value, path, ["term_below", "kill_below", "swap_term_below", "swap_kill_below", .. StallKeys], (n, e, p) =>
                         {
+                            if (TryApplyStall(config, n, e, p, v))
+                            {
+                                return;
+                            }
+
                             if (v.Level(e, p) is MemoryLevel level)
                             {
                                 switch (n)

@@ -8,7 +8,7 @@ namespace Pardon.Daemon.Configuration;
 /// The effective configuration: the embedded defaults (packaging/pardon.jsonc) with the user's file laid
 /// over them. Every field is validated when loaded; see <see cref="ConfigLoader"/>.
 /// </summary>
-public sealed class PardonConfig
+public sealed partial class PardonConfig
 {
     /// <summary>Where it came from: a path, or "embedded defaults".</summary>
     public string Source { get; set; } = "embedded defaults";

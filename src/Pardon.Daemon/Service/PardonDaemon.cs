@@ -60,6 +60,7 @@ public sealed class PardonDaemon : IDisposable
             config.KillBelow = kill;
         }
 
+        ConfigLoader.ApplyStallOverrides(config, options.StallAbove, options.StallOff, options.StallFor);
         config.Socket = options.Socket ?? config.Socket;
         config.EventsFile = options.EventsFile ?? config.EventsFile;
         config.MetricsListen = options.MetricsListen ?? config.MetricsListen;

@@ -133,7 +133,7 @@ int main(int argc, char **argv)
             for (size_t off = 0; off < anon_bytes; off += page)
                 anon[off] = 1;
         }
-        mem = mmap(NULL, bytes, PROT_READ, MAP_SHARED, fd, 0);
+        mem = mmap(NULL, bytes, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
         close(fd);
     } else {
         mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
