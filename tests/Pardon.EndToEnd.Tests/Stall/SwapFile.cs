@@ -75,7 +75,7 @@ public sealed class SwapFile : IDisposable
         try
         {
             Run("fallocate", "-l", bytes.ToString(CultureInfo.InvariantCulture), path);
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            Run("chmod", "600", path);
             Run("mkswap", "-q", path);
             Run("swapon", path);
         }
@@ -175,8 +175,8 @@ public sealed class SwapFile : IDisposable
 
     /// <summary>
     /// On the project's shared machine, swap may be on only while this run holds the shared end-to-end lock
-    /// (another helper's memory tests must not see it). The lock is held by the flock(1) this run was started
-    /// under: some process holds a FLOCK on its inode in /proc/locks. Elsewhere (CI) there is no such file.
+    /// (another helper's memory tests must not see it): the flock(1) this run was started under, an ancestor
+    /// of this process, holds a FLOCK on the lock file's inode (/proc/locks). Elsewhere (CI) there is no such file.
     /// </summary>
     private static void RequireSharedLock()
     {
@@ -185,12 +185,40 @@ public sealed class SwapFile : IDisposable
             return;
         }
 
-        string inode = new FileInfo(SharedLock).Exists ? Inode(SharedLock) : "";
-        bool held = File.ReadAllLines("/proc/locks").Any(l => l.Contains(" FLOCK ", StringComparison.Ordinal) && !l.Contains("->", StringComparison.Ordinal) &&
-            l.Split(' ', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(5)?.EndsWith(":" + inode, StringComparison.Ordinal) == true);
-        if (!held)
+        string inode = Inode(SharedLock);
+        HashSet<int> holders = [];
+        foreach (string line in File.ReadAllLines("/proc/locks"))
         {
-            throw new InvalidOperationException($"swap tests turn swap on for the whole machine: run them under the shared lock (flock {SharedLock} dotnet test ...)");
+            string[] f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (f.Length > 5 && f[1] == "FLOCK" && f[5].EndsWith(":" + inode, StringComparison.Ordinal) &&
+                int.TryParse(f[4], NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
+            {
+                holders.Add(pid);
+            }
+        }
+
+        for (int pid = Environment.ProcessId; pid > 1; pid = ParentOf(pid))
+        {
+            if (holders.Contains(pid))
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException($"swap tests turn swap on for the whole machine: run them under the shared lock (flock {SharedLock} dotnet test ...)");
+    }
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            string[] rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(rest[1], CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or FormatException or IndexOutOfRangeException)
+        {
+            return 0;
         }
     }
 
