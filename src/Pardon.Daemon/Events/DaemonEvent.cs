@@ -10,7 +10,7 @@ namespace Pardon.Daemon.Events;
 /// Events: start, pressure, kill, victim_exited, pardon_granted, pardon_denied, pardon_revoked,
 /// pardon_released, warning, stop.
 /// </summary>
-public sealed class DaemonEvent
+public sealed partial class DaemonEvent
 {
     [JsonPropertyName("ts")]
     public string Ts { get; set; } = "";
