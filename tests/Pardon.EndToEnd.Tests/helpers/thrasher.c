@@ -75,9 +75,10 @@ static int prepare_file(const char *path, size_t bytes)
                 return -1;
         }
         fsync(fd);
-        /* Start cold: what the writes left in the page cache is charged to us and would blur the start. */
-        posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
     }
+    /* Start cold: pages left in the page cache by the writes, or by an earlier run, stay charged to whichever
+     * cgroup read them first, never to ours, and would be read without a fault or a stall. */
+    posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
     return fd;
 }
 
