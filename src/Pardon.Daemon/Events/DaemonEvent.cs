@@ -8,7 +8,7 @@ namespace Pardon.Daemon.Events;
 /// One line of the event log (JSON lines; docs/events.md). Every event has "ts" (RFC 3339, milliseconds,
 /// UTC) and "event"; the other fields appear when they apply (nulls are not written).
 /// Events: start, pressure, kill, victim_exited, pardon_granted, pardon_denied, pardon_revoked,
-/// pardon_released, warning, stop.
+/// pardon_released, warning, stop, scope_added, scope_removed.
 /// </summary>
 public sealed partial class DaemonEvent
 {
@@ -133,9 +133,6 @@ public sealed partial class DaemonEvent
     // start / stop
     [JsonPropertyName("version")]
     public string? Version { get; init; }
-
-    [JsonPropertyName("scope")]
-    public string? Scope { get; init; }
 
     [JsonPropertyName("config")]
     public string? Config { get; init; }

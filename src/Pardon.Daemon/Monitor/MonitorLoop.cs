@@ -1,75 +1,95 @@
 // This file is part of Pardon, a userspace OOM killer for Linux.
 
 using System.Diagnostics;
+using System.Globalization;
 using Pardon.Core;
+using Pardon.Core.Engine;
 using Pardon.Daemon.Events;
+using Pardon.Linux;
 using Pardon.Linux.Io;
 using Pardon.Linux.Monitoring;
+using Pardon.Linux.Procfs;
 
 namespace Pardon.Daemon.Monitor;
 
 /// <summary>
-/// The daemon's heart, on a thread of its own: read the scope's memory, compare with the levels, sleep as
-/// long as the headroom allows (or until a wake-up descriptor fires), scan processes for growth every
-/// second, and act when a level is crossed. In steady state an iteration allocates nothing: readings go
-/// into reused buffers, the sleep is a poll(2) on a fixed set, and the process table is updated in place.
+/// The daemon's heart, on a thread of its own: the engine that watches every scope. It owns one process
+/// table for the machine (each scope is a view of it), the scopes (each a pure <see cref="ScopeStep"/>
+/// with its levels, poll planner and episode), one epoll set that grows and shrinks while it runs (the
+/// stop eventfd, each scope's wake-up descriptors, the pidfds of victims being waited for) and a deadline
+/// heap (each scope's next reading). An iteration sleeps until the earliest deadline or a descriptor,
+/// steps the scopes that are due, scans in one round the processes of those that asked, and acts. A kill
+/// never blocks the loop: the victim is followed by its scope's <see cref="KillTracker"/> through its
+/// pidfd and the scope's deadlines, so one scope waiting out a SIGTERM grace never delays another.
+/// In steady state an iteration allocates nothing: readings go into reused buffers, the sleep is an
+/// epoll_wait(2) into a buffer allocated once, and the process table is updated in place.
 /// </summary>
-public sealed partial class MonitorLoop
+public sealed partial class MonitorLoop : IDisposable
 {
-    private readonly ScopeMonitor _monitor;
-    private readonly MonitorSettings _settings;
-    private readonly IEventSink _events;
     private readonly IPardonView? _pardons;
     private readonly ScanObserver? _onScan;
-    private readonly WaitSet _wait;
-    private readonly int _wakeups;
     private readonly Action? _onIteration;
-    private PollPlanner _planner;
-    private DaemonEvent? _pendingPressure;
-    private bool _scopeLostReported;
+    private readonly string _procRoot;
+    private readonly SelectionPolicy _policy;
+    private readonly VictimSelector _selector;
+    private readonly StepSettings _stepSettings;
+    private readonly DeadlineHeap _deadlines = new();
+    private readonly List<WatchedScope?> _slots = [];
+    private readonly List<int> _slotGenerations = [];
+    private readonly Stack<int> _freeSlots = new();
+    private readonly List<WatchedScope> _scopes = [];
+    private int[] _due = new int[16];
+    private bool _scanFailureReported;
+    private bool _disposed;
 
-    /// <param name="monitor">The scope's process table and memory reader.</param>
+    /// <param name="settings">Levels, timings and the dry-run switch, for every scope.</param>
+    /// <param name="policy">How victims are chosen (rules, growth window), for every scope.</param>
     /// <param name="stop">Signalled to stop the loop (SIGTERM, SIGINT).</param>
-    /// <param name="wakeups">Extra descriptors that end a sleep early (PSI trigger: POLLPRI; cgroup threshold eventfd: POLLIN).</param>
     /// <param name="onIteration">Called once per iteration on the loop's thread (the systemd watchdog ping); must not allocate.</param>
     public MonitorLoop(
-        ScopeMonitor monitor,
         MonitorSettings settings,
+        SelectionPolicy policy,
         IEventSink events,
         IPardonView? pardons,
         ScanObserver? onScan,
         EventFd stop,
-        IReadOnlyList<(int Fd, short Events, Action Drain)> wakeups,
-        Action? onIteration = null)
+        Action? onIteration = null,
+        string procRoot = "/proc")
     {
-        _monitor = monitor;
-        _settings = settings;
-        _events = events;
+        Settings = settings;
+        _policy = policy;
+        Events = events;
         _pardons = pardons;
         _onScan = onScan;
         _onIteration = onIteration;
+        _procRoot = procRoot;
         Stop = stop;
-        var fds = new (int, short)[wakeups.Count + 1];
-        fds[0] = (stop.Fd, WaitSet.In);
-        for (int i = 0; i < wakeups.Count; i++)
+        _stepSettings = settings.ToStepSettings();
+        _selector = new VictimSelector(policy);
+        Table = new ProcessTable(procRoot);
+        Epoll = new EpollSet();
+        int errno = Epoll.Add(stop.Fd, EpollSet.In, EngineToken.Make(EngineToken.Stop, 0, 0));
+        if (errno != 0)
         {
-            fds[i + 1] = (wakeups[i].Fd, wakeups[i].Events);
+            throw new LinuxException("epoll_ctl (stop eventfd)", errno);
         }
-
-        _wait = new WaitSet(fds);
-        _wakeups = wakeups.Count;
-        WakeupDrains = wakeups.Select(w => w.Drain).ToArray();
-        _planner = new PollPlanner(
-            settings.PollMin.TotalMilliseconds,
-            settings.PollMax.TotalMilliseconds,
-            settings.AssumedFillRateBytesPerSecond / 1024.0 / 1000.0);
     }
 
     public EventFd Stop { get; }
 
     public MonitorStatistics Statistics { get; } = new();
 
-    private Action[] WakeupDrains { get; }
+    public MonitorSettings Settings { get; }
+
+    /// <summary>The machine's process table; every scope is a view of it.</summary>
+    public ProcessTable Table { get; }
+
+    /// <summary>How many scopes are watched now.</summary>
+    public int ScopeCount => _scopes.Count;
+
+    internal IEventSink Events { get; }
+
+    internal EpollSet Epoll { get; }
 
     /// <summary>Runs until <see cref="Stop"/> is signalled.</summary>
     public void Run()
@@ -77,7 +97,7 @@ public sealed partial class MonitorLoop
         int errno = SelfProtection.RaiseThreadPriority();
         if (errno != 0)
         {
-            _events.Emit(new DaemonEvent
+            Events.Emit(new DaemonEvent
             {
                 Event = "warning",
                 Code = "priority",
@@ -85,144 +105,518 @@ public sealed partial class MonitorLoop
             });
         }
 
-        Thresholds thresholds = _settings.Thresholds;
-        long nextScanMs = 0;
-        long episodeStart = 0;
-        bool inEpisode = false;
-        bool dryRunDecided = false;
-        long scanIntervalMs = (long)_settings.ScanInterval.TotalMilliseconds;
-        long idleScanIntervalMs = (long)_settings.IdleScanInterval.TotalMilliseconds;
-        long lastScanMs = 0;
+        long start = Clock.BootTimeMs();
+        foreach (WatchedScope scope in _scopes)
+        {
+            _deadlines.Set(scope.Slot, start);
+        }
 
         while (true)
         {
             long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-            long now = Clock.BootTimeMs();
             Statistics.Iterations++;
-            if (!_monitor.Scope.Memory.TryRead(now, out MemorySample sample))
+            long now = Clock.BootTimeMs();
+            int timeout = _deadlines.TryPeek(out _, out long due) ? (int)Math.Clamp(due - now, 0, int.MaxValue) : -1;
+            int ready = Epoll.Wait(timeout);
+            now = Clock.BootTimeMs();
+            for (int i = 0; i < ready; i++)
             {
-                ReportScopeLost();
-                if (SleepOrStop(_settings.PollMax.TotalMilliseconds))
+                if (!HandleReady(i, now))
                 {
                     return;
                 }
-
-                continue;
             }
 
-            ResolvedThresholds levels = thresholds.Resolve(in sample);
-            Statistics.LastSample = sample;
-            Statistics.LastThresholds = levels;
-            PressureLevel level = levels.Evaluate(in sample, out long thresholdKiB);
-            if (level != PressureLevel.None)
-            {
-                if (!inEpisode)
-                {
-                    // The pressure event is stamped now but emitted by Act() once the victim is signalled:
-                    // nothing but the decision itself stands between the crossing and the signal.
-                    inEpisode = true;
-                    episodeStart = Stopwatch.GetTimestamp();
-                    Statistics.PressureEpisodes++;
-                    _pendingPressure = PressureEvent(level, in sample, thresholdKiB);
-                }
-
-                if (_settings.DryRun && dryRunDecided)
-                {
-                    // A dry run decides once per shortage; the memory is not going anywhere.
-                    if (SleepOrStop(Math.Max(_settings.PollMin.TotalMilliseconds, 100)))
-                    {
-                        return;
-                    }
-
-                    continue;
-                }
-
-                KillOutcome outcome = Act(level, in sample, levels, thresholdKiB, episodeStart);
-                nextScanMs = 0;
-                switch (outcome)
-                {
-                    case KillOutcome.Stopped:
-                        return;
-                    case KillOutcome.DryRun:
-                        dryRunDecided = true;
-                        break;
-                    case KillOutcome.NoCandidate:
-                    case KillOutcome.Failed:
-                        // Nothing more can be done right now; do not spin. The kernel remains the last resort.
-                        if (SleepOrStop(100))
-                        {
-                            return;
-                        }
-
-                        break;
-                }
-
-                continue;
-            }
-
-            inEpisode = false;
-            dryRunDecided = false;
+            bool busy = RunDueScopes(now);
             bool steady = true;
-            double sleepMs = _planner.Next(sample.AvailableKiB, levels.TermKiB, now);
-            bool plentiful = sleepMs >= _settings.PollMax.TotalMilliseconds;
-            if (now >= nextScanMs || (!plentiful && now - lastScanMs >= scanIntervalMs))
+            if (ScanRequested())
             {
-                _monitor.Scan(now);
-                Statistics.Scans++;
-                _onScan?.Invoke(_monitor.Table.Processes, now);
-                lastScanMs = now;
-                nextScanMs = now + (plentiful ? idleScanIntervalMs : scanIntervalMs);
-                steady = _monitor.Table.LastScanChanges == 0;
+                ScanRound(Clock.BootTimeMs());
+                steady = Table.LastScanChanges == 0;
             }
 
-            Statistics.LastPollIntervalMs = sleepMs;
             _onIteration?.Invoke();
-            if (steady && Statistics.Iterations > 2)
+            if (steady && !busy && Statistics.Iterations > 2)
             {
                 Statistics.SteadyIterations++;
                 Statistics.SteadyAllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
             }
-
-            if (SleepOrStop(sleepMs))
-            {
-                return;
-            }
         }
     }
 
-    /// <summary>Sleeps up to <paramref name="ms"/>; true when asked to stop.</summary>
-    private bool SleepOrStop(double ms)
+    /// <summary>
+    /// Starts watching a scope: its first reading, its levels, its wake-ups in the epoll set, a view in the
+    /// process table, and a deadline due at once. Call before <see cref="Run"/>, or on the monitor thread.
+    /// Takes ownership of <paramref name="resolved"/>. Throws <see cref="IOException"/> when its memory
+    /// cannot be read (the scope is then not added and <paramref name="resolved"/> is disposed).
+    /// </summary>
+    /// <param name="pattern">The configured pattern that matched it; null for the system scope.</param>
+    /// <param name="announce">Write a `scope_added` event (a scope that appeared while running).</param>
+    /// <param name="warn">Where the scope's start-up warnings go (code, message); the event log by default.</param>
+    public ScopeStatistics AddScope(ResolvedScope resolved, string? pattern, bool announce, Action<string, string>? warn = null)
     {
-        int mask = _wait.Wait((int)Math.Ceiling(ms));
-        if ((mask & 1) != 0)
+        string label = resolved.Cgroup?.Path ?? "system";
+        long now = Clock.BootTimeMs();
+        List<ScopeWakeup> wakeups;
+        MemorySample first;
+        ResolvedThresholds levels;
+        bool limited;
+        try
         {
-            return true;
+            if (!resolved.Memory.TryRead(now, out first))
+            {
+                throw new IOException($"cannot read the memory state of {label}");
+            }
+
+            levels = Settings.Thresholds.Resolve(in first);
+            limited = resolved.Cgroup is null || resolved.ComputeOomScope().Limited;
+            warn ??= (code, message) => Warn(code, label, message);
+            wakeups = ScopeWakeups.Arm(resolved, first, levels, _procRoot, warn);
+        }
+        catch
+        {
+            resolved.Dispose();
+            throw;
         }
 
-        for (int i = 0; i < _wakeups; i++)
+        int slot;
+        if (_freeSlots.Count > 0)
         {
-            if ((mask & (2 << i)) != 0)
+            slot = _freeSlots.Pop();
+        }
+        else
+        {
+            slot = _slots.Count;
+            _slots.Add(null);
+            _slotGenerations.Add(0);
+        }
+
+        int generation = ++_slotGenerations[slot];
+        var statistics = new ScopeStatistics(label, resolved.Kind, pattern, wakeups.Select(w => w.Description).ToArray(), limited)
+        {
+            LastSample = first,
+            LastThresholds = levels,
+        };
+        var monitor = new ScopeMonitor(resolved, _selector, Table, ownsScope: true);
+        var scope = new WatchedScope(this, slot, generation, monitor, new ScopeStep(_stepSettings), statistics, wakeups);
+        for (int i = 0; i < wakeups.Count; i++)
+        {
+            int errno = Epoll.Add(wakeups[i].Fd, wakeups[i].Events, EngineToken.Make(EngineToken.Wakeup, slot, generation, i));
+            if (errno != 0)
             {
-                WakeupDrains[i]();
+                Warn("wakeup", label, $"cannot watch {wakeups[i].Description} ({System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}); relying on adaptive polling");
+            }
+        }
+
+        _slots[slot] = scope;
+        _scopes.Add(scope);
+        _deadlines.Set(slot, now);
+        Statistics.ScopesAdded++;
+        PublishScopes();
+        if (announce)
+        {
+            Events.Emit(ScopeAddedEvent(scope, first, levels));
+        }
+
+        if (!limited)
+        {
+            warn("scope_unlimited",
+                $"{label} has no memory limit, nor has any cgroup above it: its levels are taken of the machine's memory ({Units.FormatKiB(first.TotalKiB)}), and only the system's OOM killer could act on it");
+        }
+
+        return statistics;
+    }
+
+    /// <summary>
+    /// Ends a scope (its cgroup was removed, or its files vanished): a victim being followed is let go (its
+    /// pidfds closed — nothing is signalled), its descriptors leave the epoll set, its processes leave the
+    /// table unless another scope holds them, and a `scope_removed` event says why.
+    /// </summary>
+    internal void EndScope(WatchedScope scope, string why)
+    {
+        if (scope.Ended)
+        {
+            return;
+        }
+
+        scope.Ended = true;
+        scope.Tracker.Finish();
+        foreach (ScopeWakeup w in scope.Wakeups)
+        {
+            Epoll.Remove(w.Fd);
+        }
+
+        _deadlines.Remove(scope.Slot);
+        _slots[scope.Slot] = null;
+        _freeSlots.Push(scope.Slot);
+        _scopes.Remove(scope);
+        Statistics.ScopesRemoved++;
+        PublishScopes();
+        scope.Dispose();
+        Events.Emit(new DaemonEvent
+        {
+            Event = "scope_removed",
+            Scope = scope.Label,
+            Message = $"stopped watching {scope.Label}: {why}",
+        });
+    }
+
+    /// <summary>Ends the scope whose label is <paramref name="label"/>; false when none is watched. Monitor thread only.</summary>
+    internal bool EndScope(string label, string why)
+    {
+        foreach (WatchedScope scope in _scopes)
+        {
+            if (scope.Label == label)
+            {
+                EndScope(scope, why);
+                return true;
             }
         }
 
         return false;
     }
 
-    private void ReportScopeLost()
+    /// <summary>True when a scope with this label is watched. Monitor thread only (or before <see cref="Run"/>).</summary>
+    internal bool IsWatched(string label)
     {
-        if (_scopeLostReported)
+        foreach (WatchedScope scope in _scopes)
+        {
+            if (scope.Label == label)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>" (in PATH)" for a cgroup scope's messages; "" for the system's.</summary>
+    internal string InScope(WatchedScope scope) => scope.Resolved.Cgroup is null ? "" : $" (in {scope.Label})";
+
+    /// <summary>Handles the i-th ready descriptor; false when the loop must stop.</summary>
+    private bool HandleReady(int index, long now)
+    {
+        ulong token = Epoll.GetEvent(index, out uint events);
+        switch (EngineToken.Kind(token))
+        {
+            case EngineToken.Stop:
+                return false;
+            case EngineToken.Wakeup:
+                if (Lookup(token) is { } woken)
+                {
+                    ScopeWakeup w = woken.Wakeups[EngineToken.Index(token)];
+                    if ((events & (EpollSet.Err | EpollSet.Hup)) != 0)
+                    {
+                        // A PSI trigger whose cgroup went away reports POLLERR for good: level-triggered, it
+                        // would end every sleep at once. Stop watching it; the scope's reading tells the rest.
+                        Epoll.Remove(w.Fd);
+                    }
+                    else
+                    {
+                        w.Drain();
+                    }
+
+                    _deadlines.Set(woken.Slot, now);
+                }
+
+                break;
+            case EngineToken.Victim:
+                if (Lookup(token) is { } scope)
+                {
+                    scope.Tracker.MarkExited(Stopwatch.GetTimestamp());
+                    _deadlines.Set(scope.Slot, now);
+                }
+
+                break;
+            default:
+                OnOtherReady(token, events, now);
+                break;
+        }
+
+        return true;
+    }
+
+    /// <summary>Descriptors of kinds the engine itself does not handle (the registry's watches).</summary>
+    private void OnOtherReady(ulong token, uint events, long now)
+    {
+        _ = token;
+        _ = events;
+        _ = now;
+    }
+
+    private WatchedScope? Lookup(ulong token)
+    {
+        int slot = EngineToken.Slot(token);
+        if ((uint)slot >= (uint)_slots.Count || _slots[slot] is not { } scope)
+        {
+            return null;
+        }
+
+        return (ushort)scope.Generation == EngineToken.Generation(token) ? scope : null;
+    }
+
+    /// <summary>Steps every scope whose deadline has come; true when one of them is in a shortage or following a victim.</summary>
+    private bool RunDueScopes(long now)
+    {
+        // Collect first: a step may set its own next deadline to now (a vanished victim), which must wait
+        // for the next iteration rather than loop here.
+        int count = 0;
+        while (_deadlines.TryPopDue(now, out int slot))
+        {
+            if (count == _due.Length)
+            {
+                Array.Resize(ref _due, _due.Length * 2);
+            }
+
+            _due[count++] = slot;
+        }
+
+        bool busy = false;
+        for (int i = 0; i < count; i++)
+        {
+            if (_slots[_due[i]] is { Ended: false } scope)
+            {
+                Tick(scope, now);
+                busy |= scope.Step.InEpisode || scope.Tracker.Active;
+            }
+        }
+
+        return busy;
+    }
+
+    private void Tick(WatchedScope scope, long now)
+    {
+        try
+        {
+            TickCore(scope, now);
+            scope.FailureReported = false;
+        }
+        catch (Exception ex) when (!scope.Ended)
+        {
+            // A scope's files may vanish at any moment (its cgroup removed between two reads): that ends the
+            // scope, never the daemon. Anything else is reported once and retried.
+            ScopeFailed(scope, ex, now);
+        }
+    }
+
+    private void TickCore(WatchedScope scope, long now)
+    {
+        scope.Tracker.Tick(now);
+        if (!scope.Resolved.Memory.TryRead(now, out MemorySample sample))
+        {
+            ScopeUnreadable(scope, now);
+            return;
+        }
+
+        scope.UnreadableReported = false;
+        ScopeDecision d = scope.Step.Step(new ScopeInput(in sample, now, scope.Tracker.Progress));
+        ScopeStatistics st = scope.Statistics;
+        st.LastSample = sample;
+        st.LastThresholds = d.Levels;
+        st.LastPollIntervalMs = d.SleepMs;
+        st.InEpisode = scope.Step.InEpisode;
+        if (_scopes.Count > 0 && ReferenceEquals(_scopes[0], scope))
+        {
+            Statistics.LastSample = sample;
+            Statistics.LastThresholds = d.Levels;
+            Statistics.LastPollIntervalMs = d.SleepMs;
+        }
+
+        if (d.EpisodeStarted)
+        {
+            // The pressure event is stamped now but emitted by Act() once the victim is signalled: nothing
+            // but the decision itself stands between the crossing and the signal.
+            scope.EpisodeStartTicks = Stopwatch.GetTimestamp();
+            st.PressureEpisodes++;
+            Statistics.PressureEpisodes++;
+            scope.PendingPressure = PressureEvent(scope, d.Level, in sample, d.ThresholdKiB);
+        }
+
+        long wake = d.WakeAtMs;
+        switch (d.Action)
+        {
+            case ScopeAction.ActTerm:
+            case ScopeAction.ActKill:
+                ActOutcome outcome = Act(scope, d.Level, in sample, d.Levels, d.ThresholdKiB);
+                wake = scope.Step.Acted(outcome, Clock.BootTimeMs());
+                break;
+            case ScopeAction.Escalate:
+                scope.Tracker.Escalate(d.Level == PressureLevel.Kill, in sample, d.Levels, now);
+                break;
+            case ScopeAction.Abandon:
+                scope.Tracker.Abandon();
+                break;
+        }
+
+        if (d.ScanDue)
+        {
+            scope.ScanRequested = true;
+        }
+
+        if (!scope.Ended)
+        {
+            _deadlines.Set(scope.Slot, Math.Min(wake, scope.Tracker.NextDeadlineMs));
+        }
+    }
+
+    private void ScopeUnreadable(WatchedScope scope, long now)
+    {
+        if (CgroupGone(scope))
+        {
+            EndScope(scope, "its cgroup was removed");
+            return;
+        }
+
+        if (!scope.UnreadableReported)
+        {
+            scope.UnreadableReported = true;
+            Warn("scope_unreadable", scope.Label, $"cannot read the memory of {scope.Label}; retrying every {Sizes.FormatDuration(Settings.PollMax)}");
+        }
+
+        long wake = scope.Step.Unreadable(now);
+        if (scope.Tracker.Active)
+        {
+            wake = Math.Min(wake, Math.Min(now + _stepSettings.VictimPollMs, scope.Tracker.NextDeadlineMs));
+        }
+
+        _deadlines.Set(scope.Slot, wake);
+    }
+
+    private void ScopeFailed(WatchedScope scope, Exception ex, long now)
+    {
+        if (CgroupGone(scope))
+        {
+            EndScope(scope, "its cgroup was removed");
+            return;
+        }
+
+        if (!scope.FailureReported)
+        {
+            scope.FailureReported = true;
+            Warn("scope_error", scope.Label, $"watching {scope.Label} failed ({ex.GetType().Name}: {ex.Message}); retrying every {Sizes.FormatDuration(Settings.PollMax)}");
+        }
+
+        _deadlines.Set(scope.Slot, scope.Step.Unreadable(now));
+    }
+
+    private static bool CgroupGone(WatchedScope scope) => scope.Resolved.Cgroup is { } cg && !File.Exists(cg.FilePath("cgroup.procs"));
+
+    private bool ScanRequested()
+    {
+        foreach (WatchedScope scope in _scopes)
+        {
+            if (scope.ScanRequested)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// One scan round over the scopes that asked (or <paramref name="only"/>): each process is read once,
+    /// however many of the scanned scopes contain it. Then the pardon service sees every process of the table.
+    /// </summary>
+    private void ScanRound(long now, WatchedScope? only = null)
+    {
+        try
+        {
+            Table.BeginScan(now, _policy.GrowthWindowMs);
+            if (only is not null)
+            {
+                Table.ScanView(only.Monitor.View);
+                only.Statistics.Scans++;
+            }
+            else
+            {
+                foreach (WatchedScope scope in _scopes)
+                {
+                    if (scope.ScanRequested)
+                    {
+                        scope.ScanRequested = false;
+                        Table.ScanView(scope.Monitor.View);
+                        scope.Statistics.Scans++;
+                    }
+                }
+            }
+
+            Table.EndScan();
+            Statistics.Scans++;
+            _scanFailureReported = false;
+        }
+        catch (Exception ex)
+        {
+            if (!_scanFailureReported)
+            {
+                _scanFailureReported = true;
+                Warn("scan_failed", null, $"scanning processes failed ({ex.GetType().Name}: {ex.Message}); the next scan tries again");
+            }
+
+            return;
+        }
+
+        if (_onScan is not null)
+        {
+            try
+            {
+                _onScan(Table.AllProcesses, now);
+            }
+            catch (Exception ex)
+            {
+                Warn("scan_observer", null, $"the pardon service failed after a scan ({ex.GetType().Name}: {ex.Message})");
+            }
+        }
+    }
+
+    private void PublishScopes()
+    {
+        var list = new ScopeStatistics[_scopes.Count];
+        for (int i = 0; i < list.Length; i++)
+        {
+            list[i] = _scopes[i].Statistics;
+        }
+
+        Statistics.Publish(list);
+    }
+
+    private void Warn(string code, string? scope, string message) =>
+        Events.Emit(new DaemonEvent { Event = "warning", Code = code, Scope = scope, Message = message });
+
+    private DaemonEvent ScopeAddedEvent(WatchedScope scope, MemorySample first, ResolvedThresholds levels) => new()
+    {
+        Event = "scope_added",
+        Scope = scope.Label,
+        Pattern = scope.Statistics.Pattern,
+        AvailableKiB = first.AvailableKiB,
+        TotalKiB = first.TotalKiB,
+        TermBelowKiB = levels.TermKiB,
+        KillBelowKiB = levels.KillKiB,
+        Message = string.Create(CultureInfo.InvariantCulture,
+            $"watching {scope.Label}{(scope.Statistics.Pattern is { } p && p != scope.Label ? $" (matches {p})" : "")}: available {Units.FormatKiB(first.AvailableKiB)} of {Units.FormatKiB(first.TotalKiB)}; SIGTERM at {Units.FormatKiB(levels.TermKiB)}, SIGKILL at {Units.FormatKiB(levels.KillKiB)}"),
+    };
+
+    public void Dispose()
+    {
+        if (_disposed)
         {
             return;
         }
 
-        _scopeLostReported = true;
-        _events.Emit(new DaemonEvent
+        _disposed = true;
+        foreach (WatchedScope scope in _scopes)
         {
-            Event = "warning",
-            Code = "scope_unreadable",
-            Message = $"cannot read the memory of {(_monitor.Scope.Cgroup?.Path ?? "the system")} (was the cgroup removed?); retrying every {Sizes.FormatDuration(_settings.PollMax)}",
-        });
+            scope.Tracker.Finish();
+            foreach (ScopeWakeup w in scope.Wakeups)
+            {
+                Epoll.Remove(w.Fd);
+            }
+
+            scope.Dispose();
+        }
+
+        _scopes.Clear();
+        Table.Dispose();
+        Epoll.Dispose();
     }
 }

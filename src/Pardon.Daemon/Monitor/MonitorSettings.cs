@@ -1,6 +1,7 @@
 // This file is part of Pardon, a userspace OOM killer for Linux.
 
 using Pardon.Core;
+using Pardon.Core.Engine;
 
 namespace Pardon.Daemon.Monitor;
 
@@ -35,4 +36,18 @@ public sealed record MonitorSettings
 
     /// <summary>How many candidates a kill event lists.</summary>
     public int CandidatesInEvent { get; init; } = 5;
+
+    /// <summary>The same settings in the milliseconds a scope's step works with.</summary>
+    public StepSettings ToStepSettings() => new()
+    {
+        Thresholds = Thresholds,
+        DryRun = DryRun,
+        PollMinMs = PollMin.TotalMilliseconds,
+        PollMaxMs = PollMax.TotalMilliseconds,
+        AssumedKiBPerMs = AssumedFillRateBytesPerSecond / 1024.0 / 1000.0,
+        ScanIntervalMs = (long)ScanInterval.TotalMilliseconds,
+        IdleScanIntervalMs = (long)IdleScanInterval.TotalMilliseconds,
+        KillGraceMs = (long)KillGrace.TotalMilliseconds,
+        ExitTimeoutMs = (long)ExitTimeout.TotalMilliseconds,
+    };
 }

@@ -9,7 +9,6 @@ using Pardon.Daemon.Metrics;
 using Pardon.Daemon.Monitor;
 using Pardon.Daemon.Pardons;
 using Pardon.Linux;
-using Pardon.Linux.Io;
 using Pardon.Linux.Monitoring;
 
 namespace Pardon.Daemon.Service;
@@ -84,19 +83,11 @@ public sealed class PardonDaemon : IDisposable
         PardonConfig config = LoadConfig(_options);
         Config = config;
         ResolvedScope scope = ResolvedScope.Create(_options.Cgroup);
-        _owned.Add(scope);
         _events = new EventLog(config.EventsFile, _log, _options.JsonLog);
         _owned.Add(_events);
         _events.HoldUntilStart(); // the log starts with `start`; start-up warnings follow it
 
         ProtectSelf();
-        var monitor = new ScopeMonitor(scope, config.ToPolicy(Environment.ProcessId), ownsScope: false);
-        _owned.Add(monitor);
-        if (!scope.Memory.TryRead(Clock.BootTimeMs(), out MemorySample first))
-        {
-            throw new IOException($"cannot read the memory state of {scope.Cgroup?.Path ?? "the system"}");
-        }
-
         PardonService? pardons = null;
         if (!_options.NoSocket)
         {
@@ -107,9 +98,6 @@ public sealed class PardonDaemon : IDisposable
         }
 
         var thresholds = new Thresholds(config.TermBelow, config.KillBelow, config.SwapTermBelow, config.SwapKillBelow);
-        ResolvedThresholds levels = thresholds.Resolve(in first);
-        List<(int, short, Action)> wakeups = ArmWakeups(scope, first, levels);
-
         using SystemdNotifier? systemd = SystemdNotifier.FromEnvironment();
         var settings = new MonitorSettings
         {
@@ -120,7 +108,13 @@ public sealed class PardonDaemon : IDisposable
             PollMax = config.PollMaxInterval,
             AssumedFillRateBytesPerSecond = config.AssumedFillRateBytesPerSecond,
         };
-        _loop = new MonitorLoop(monitor, settings, _events, pardons?.Ledger, pardons is null ? null : pardons.OnScan, _stop, wakeups, systemd is null ? null : systemd.PingWatchdog);
+        _loop = new MonitorLoop(settings, config.ToPolicy(Environment.ProcessId), _events, pardons?.Ledger, pardons is null ? null : pardons.OnScan, _stop, systemd is null ? null : systemd.PingWatchdog);
+        _owned.Add(_loop);
+        ScopeStatistics primary = _loop.AddScope(scope, _options.Cgroup, announce: false, warn: Warn);
+        MemorySample first = primary.LastSample;
+        ResolvedThresholds levels = primary.LastThresholds;
+        _wakeupDescriptions.AddRange(primary.Wakeups);
+        _wakeupDescriptions.Add($"adaptive polling {Sizes.FormatDuration(config.PollMinInterval)}..{Sizes.FormatDuration(config.PollMaxInterval)}");
 
         StartMetrics(config);
 
@@ -137,7 +131,8 @@ public sealed class PardonDaemon : IDisposable
         {
             Event = "start",
             Version = Version,
-            Scope = scopeText,
+            Scope = primary.Label,
+            Scopes = [primary.Label],
             Config = config.Source,
             DaemonPid = Environment.ProcessId,
             DryRun = _options.DryRun,
@@ -259,47 +254,6 @@ public sealed class PardonDaemon : IDisposable
         {
             Warn("oom_score_adj", $"cannot lower the daemon's own oom_score_adj: {ex.Message}");
         }
-    }
-
-    private List<(int, short, Action)> ArmWakeups(ResolvedScope scope, MemorySample first, ResolvedThresholds levels)
-    {
-        var wakeups = new List<(int, short, Action)>();
-        string pressure = scope.Cgroup is { Version: CgroupVersion.V2 } v2 ? Path.Combine(v2.Path, "memory.pressure") : "/proc/pressure/memory";
-        if (scope.Cgroup is not { Version: CgroupVersion.V1 })
-        {
-            // 100 ms of stall within 2 s: the shortest window an unprivileged trigger may use.
-            if (PsiTrigger.TryCreate(pressure, 100_000, 2_000_000, out string error) is { } psi)
-            {
-                _owned.Add(psi);
-                wakeups.Add((psi.Fd, WaitSet.Pri, static () => { }));
-                _wakeupDescriptions.Add(psi.Description);
-            }
-            else
-            {
-                Warn("psi", $"no PSI wake-up ({error}); relying on adaptive polling alone");
-            }
-        }
-
-        if (scope.Cgroup is { Version: CgroupVersion.V1 } v1 && first.TotalKiB > 0)
-        {
-            // Wake when usage comes within twice the terminate level of the limit: early enough for the
-            // adaptive poll to take over at full speed before the level itself is crossed.
-            long limitBytes = first.TotalKiB * 1024;
-            long threshold = Math.Max(limitBytes - (2 * levels.TermKiB * 1024), limitBytes / 2);
-            if (MemcgThresholdEvent.TryCreate(v1.Path, threshold, out string error) is { } ev)
-            {
-                _owned.Add(ev);
-                wakeups.Add((ev.Fd, WaitSet.In, ev.Drain));
-                _wakeupDescriptions.Add(ev.Description);
-            }
-            else
-            {
-                Warn("memcg_threshold", $"no cgroup threshold wake-up ({error}); relying on adaptive polling alone");
-            }
-        }
-
-        _wakeupDescriptions.Add($"adaptive polling {Sizes.FormatDuration(Config!.PollMinInterval)}..{Sizes.FormatDuration(Config.PollMaxInterval)}");
-        return wakeups;
     }
 
     public void Dispose()

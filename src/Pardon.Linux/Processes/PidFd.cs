@@ -100,25 +100,41 @@ public sealed class PidFd : IDisposable
     }
 
     /// <summary>Waits up to <paramref name="timeoutMs"/> for the process to exit. True when it has.</summary>
+    /// <remarks>
+    /// The descriptor is held (AddRef) for the whole wait, so a Dispose on another thread cannot close it
+    /// under the poll — a closed and reused descriptor number would make the poll watch another file.
+    /// </remarks>
     public unsafe bool WaitForExit(int timeoutMs)
     {
-        Interop.Libc.PollFd pfd = new() { fd = _handle.Fd, events = Interop.Libc.POLLIN };
-        while (true)
+        bool added = false;
+        try
         {
-            int rc = Interop.Libc.Poll(&pfd, 1, timeoutMs);
-            if (rc > 0)
+            _handle.DangerousAddRef(ref added);
+            Interop.Libc.PollFd pfd = new() { fd = _handle.Fd, events = Interop.Libc.POLLIN };
+            while (true)
             {
-                return (pfd.revents & (Interop.Libc.POLLIN | Interop.Libc.POLLHUP | Interop.Libc.POLLERR)) != 0;
-            }
+                int rc = Interop.Libc.Poll(&pfd, 1, timeoutMs);
+                if (rc > 0)
+                {
+                    return (pfd.revents & (Interop.Libc.POLLIN | Interop.Libc.POLLHUP | Interop.Libc.POLLERR)) != 0;
+                }
 
-            if (rc == 0)
-            {
-                return false;
-            }
+                if (rc == 0)
+                {
+                    return false;
+                }
 
-            if (Marshal.GetLastPInvokeError() != Interop.Errno.EINTR)
+                if (Marshal.GetLastPInvokeError() != Interop.Errno.EINTR)
+                {
+                    return false;
+                }
+            }
+        }
+        finally
+        {
+            if (added)
             {
-                return false;
+                _handle.DangerousRelease();
             }
         }
     }

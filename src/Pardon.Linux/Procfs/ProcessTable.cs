@@ -7,13 +7,17 @@ using Pardon.Linux.Io;
 namespace Pardon.Linux.Procfs;
 
 /// <summary>
-/// The processes of a scope, kept up to date scan after scan. A process is read in full once, when first
-/// seen: stat (identity, start time, kernel-thread flag), status, exe, cmdline, cgroup. After that a scan
-/// costs two pread(2) calls per process on descriptors kept open — statm for the memory counters and
-/// oom_score_adj — and re-reads status only when statm moved (swap and page tables live only there, and
-/// they change only when the mapping does). A descriptor of /proc/PID outlives neither its process nor a
-/// reuse of its pid: a read then fails with ESRCH, so a recycled pid is never mistaken for the old process.
-/// In steady state (no process started or exited) a scan allocates nothing.
+/// The processes of the machine that any watched scope holds, kept up to date scan after scan; each scope
+/// sees its own processes through a <see cref="ProcessView"/> of this one table. A process is read in full
+/// once, when first seen: stat (identity, start time, kernel-thread flag), status, exe, cmdline, cgroup.
+/// After that a scan costs two pread(2) calls per process on descriptors kept open — statm for the memory
+/// counters and oom_score_adj — and re-reads status only when statm moved (swap and page tables live only
+/// there, and they change only when the mapping does). Within one scan round (<see cref="BeginScan"/> …
+/// <see cref="EndScan"/>) a process is read once, however many of the scanned views contain it. A process
+/// stays in the table while some view holds it; one that no view lists any more is dropped at the end of
+/// the round. A descriptor of /proc/PID outlives neither its process nor a reuse of its pid: a read then
+/// fails with ESRCH, so a recycled pid is never mistaken for the old process. In steady state (no process
+/// started or exited) a scan allocates nothing.
 /// </summary>
 public sealed class ProcessTable : IDisposable
 {
@@ -21,13 +25,20 @@ public sealed class ProcessTable : IDisposable
     private readonly SafeFdHandle _procDir;
     private readonly Dictionary<int, Entry> _entries = new(1024);
     private readonly Stack<Entry> _free = new();
+    private readonly List<Entry> _orphans = new(64);
     private readonly byte[] _buffer = new byte[16 * 1024];
     private readonly byte[] _pathBuffer = new byte[FdIo.MaxPath];
     private readonly bool _isRealProc;
-    private Entry[] _order = new Entry[512];
-    private ProcessFacts[] _current = new ProcessFacts[512];
-    private int _count;
+    private ProcessView? _default;
+    private ProcessFacts[] _all = new ProcessFacts[512];
+    private int _allCount;
+    private bool _allDirty = true;
     private int _generation;
+    private int _viewStamp;
+    private long _roundNowMs;
+    private long _roundGrowthWindowMs;
+    private int _roundDiscovered;
+    private int _roundDropped;
     private bool _keepFilesOpen = true;
 
     /// <param name="procRoot">The procfs mount; a fixture directory in tests.</param>
@@ -41,56 +52,124 @@ public sealed class ProcessTable : IDisposable
     /// <summary>PAGE_SIZE; procfs prints KiB and pages, oom_badness() counts pages.</summary>
     public long PageSize { get; init; }
 
-    /// <summary>The processes of the last scan, in the kernel's iteration order for the scope.</summary>
-    public ReadOnlySpan<ProcessFacts> Processes => _current.AsSpan(0, _count);
+    /// <summary>The processes of the last <see cref="Scan"/>, in the kernel's iteration order for its scope.</summary>
+    public ReadOnlySpan<ProcessFacts> Processes => _default is null ? [] : _default.Processes;
+
+    /// <summary>Every process some view holds, as of the last round (no particular order).</summary>
+    public ReadOnlySpan<ProcessFacts> AllProcesses => _all.AsSpan(0, _allCount);
 
     /// <summary>How many descriptors the table holds open (three per user-space process, two per kernel thread).</summary>
     public int OpenDescriptors { get; private set; }
 
-    /// <summary>Processes the last scan met for the first time or no longer found: zero in steady state.</summary>
+    /// <summary>Processes the last round met for the first time or no longer found: zero in steady state.</summary>
     public int LastScanChanges { get; private set; }
 
-    /// <summary>Reads the scope's processes. <paramref name="nowMs"/> is on the boot clock (<see cref="Clock.BootTimeMs"/>).</summary>
+    /// <summary>A view of this table for one scope's processes, empty until its first scan.</summary>
+    public ProcessView CreateView(IPidSource source) => new(this, source);
+
+    /// <summary>Removes a view (its scope ended): the processes only it held leave the table.</summary>
+    public void RemoveView(ProcessView view)
+    {
+        if (view.Removed || !ReferenceEquals(view.Table, this))
+        {
+            return;
+        }
+
+        view.Removed = true;
+        ReleaseMembers(view.Members, view.Count);
+        Array.Clear(view.FactsBuffer, 0, view.Count);
+        view.Count = 0;
+        if (SweepOrphans() > 0)
+        {
+            RebuildAll();
+        }
+    }
+
+    /// <summary>
+    /// Starts a scan round: each process the views scanned in it contain is read at most once.
+    /// <paramref name="nowMs"/> is on the boot clock (<see cref="Clock.BootTimeMs"/>).
+    /// </summary>
+    public void BeginScan(long nowMs, long growthWindowMs)
+    {
+        _generation++;
+        _roundNowMs = nowMs;
+        _roundGrowthWindowMs = growthWindowMs;
+        _roundDiscovered = 0;
+        _roundDropped = 0;
+    }
+
+    /// <summary>Lists a view's processes afresh and reads those not yet read in this round. Returns the view's count.</summary>
+    public int ScanView(ProcessView view) => ScanViewCore(view, view.Source, view.Pids);
+
+    /// <summary>Ends a scan round: drops the processes no view holds any more. Returns <see cref="LastScanChanges"/>.</summary>
+    public int EndScan()
+    {
+        SweepOrphans();
+        LastScanChanges = _roundDiscovered + _roundDropped;
+        if (LastScanChanges != 0 || _allDirty)
+        {
+            RebuildAll();
+        }
+
+        return LastScanChanges;
+    }
+
+    /// <summary>Reads one scope's processes in a round of its own (the table's own view; `pardon rank`, `top`).</summary>
     public int Scan(IPidSource source, PidList pids, long nowMs, long growthWindowMs)
     {
-        if (!source.Collect(pids))
+        _default ??= new ProcessView(this, source);
+        BeginScan(nowMs, growthWindowMs);
+        int count = ScanViewCore(_default, source, pids);
+        EndScan();
+        return count;
+    }
+
+    private int ScanViewCore(ProcessView view, IPidSource source, PidList pids)
+    {
+        if (view.Removed)
+        {
+            return 0;
+        }
+
+        view.SourceAvailable = source.Collect(pids);
+        if (!view.SourceAvailable)
         {
             pids.Clear();
         }
 
-        int generation = ++_generation;
-        int discovered = 0;
+        int generation = _generation;
+        int stamp = ++_viewStamp;
         ReadOnlySpan<int> pidSpan = pids.Pids;
         ReadOnlySpan<int> groups = pids.Groups;
-        if (_order.Length < pidSpan.Length)
+        int previousCount = view.Count;
+        (view.Previous, view.Members) = (view.Members, view.Previous);
+        if (view.Members.Length < pidSpan.Length)
         {
-            _order = new Entry[pidSpan.Length * 2];
-            _current = new ProcessFacts[pidSpan.Length * 2];
+            view.Members = new ProcessView.Member[pidSpan.Length * 2];
         }
 
+        if (view.FactsBuffer.Length < pidSpan.Length)
+        {
+            Array.Resize(ref view.FactsBuffer, pidSpan.Length * 2);
+        }
+
+        ProcessView.Member[] members = view.Members;
         int count = 0;
         for (int i = 0; i < pidSpan.Length; i++)
         {
             int pid = pidSpan[i];
             if (_entries.TryGetValue(pid, out Entry? entry))
             {
-                if (entry.Generation == generation)
-                {
-                    continue; // listed twice (a process moved between cgroups while we walked)
-                }
-
-                if (!Refresh(entry))
+                if (entry.Generation != generation && !Refresh(entry))
                 {
                     // The process exited; its pid may already belong to a new one.
-                    Drop(entry);
+                    Retire(entry);
                     entry = Discover(pid);
-                    discovered++;
                 }
             }
             else
             {
                 entry = Discover(pid);
-                discovered++;
             }
 
             if (entry is null)
@@ -98,30 +177,42 @@ public sealed class ProcessTable : IDisposable
                 continue; // vanished while being read: not an error, just no longer there
             }
 
-            entry.Generation = generation;
-            entry.Group = groups[i];
-            entry.Position = i;
-            entry.Facts.Growth.Record(nowMs, entry.Facts.RssPages, growthWindowMs);
-            _order[count++] = entry;
+            if (entry.Generation != generation)
+            {
+                entry.Generation = generation;
+                entry.Facts.Growth.Record(_roundNowMs, entry.Facts.RssPages, _roundGrowthWindowMs);
+            }
+
+            if (entry.ViewStamp == stamp)
+            {
+                continue; // listed twice (a process moved between cgroups while we walked)
+            }
+
+            entry.ViewStamp = stamp;
+            entry.Refs++;
+            members[count++] = new ProcessView.Member { Entry = entry, Group = groups[i], Position = i };
         }
 
-        int dropped = RemoveStale(generation);
-        LastScanChanges = discovered + dropped;
-        _order.AsSpan(0, count).Sort(source.OrderIsKernelOrder ? EntryOrder.ByPositionComparison : EntryOrder.ByStartTimeComparison);
+        ReleaseMembers(view.Previous, previousCount);
+        members.AsSpan(0, count).Sort(source.OrderIsKernelOrder ? MemberOrder.ByPosition : MemberOrder.ByStartTime);
+        ProcessFacts[] facts = view.FactsBuffer;
         for (int i = 0; i < count; i++)
         {
-            _order[i].Facts.IterationOrder = i;
-            _current[i] = _order[i].Facts;
+            members[i].Entry.Facts.IterationOrder = i;
+            facts[i] = members[i].Entry.Facts;
         }
 
-        Array.Clear(_order, count, _count > count ? _count - count : 0);
-        Array.Clear(_current, count, _count > count ? _count - count : 0);
-        _count = count;
-        MarkVforkChildren();
+        if (previousCount > count)
+        {
+            Array.Clear(facts, count, previousCount - count);
+        }
+
+        view.Count = count;
+        MarkVforkChildren(view.Processes);
         return count;
     }
 
-    /// <summary>Finds a process of the last scan by pid.</summary>
+    /// <summary>Finds a process of the table by pid.</summary>
     public ProcessFacts? Find(int pid) => _entries.TryGetValue(pid, out Entry? e) ? e.Facts : null;
 
     /// <summary>
@@ -238,6 +329,7 @@ public sealed class ProcessTable : IDisposable
         }
 
         _entries[pid] = entry;
+        _roundDiscovered++;
         return entry;
     }
 
@@ -342,11 +434,10 @@ public sealed class ProcessTable : IDisposable
         return true;
     }
 
-    private void MarkVforkChildren()
+    private void MarkVforkChildren(ReadOnlySpan<ProcessFacts> all)
     {
         // in_vfork(): the child of a vfork() shares its parent's mm until it execs or exits. Two processes
         // sharing one mm show identical statm; kcmp(KCMP_VM) then confirms it (a real /proc only).
-        ReadOnlySpan<ProcessFacts> all = Processes;
         for (int i = 0; i < all.Length; i++)
         {
             ProcessFacts f = all[i];
@@ -362,51 +453,89 @@ public sealed class ProcessTable : IDisposable
         }
     }
 
-    private int RemoveStale(int generation)
+    private void ReleaseMembers(ProcessView.Member[] members, int count)
     {
-        // Collect first: a Dictionary must not change while it is enumerated.
-        int stale = 0;
-        foreach (KeyValuePair<int, Entry> kv in _entries)
+        for (int i = 0; i < count; i++)
         {
-            if (kv.Value.Generation != generation)
+            Entry e = members[i].Entry;
+            members[i] = default;
+            if (--e.Refs == 0 && !e.Orphaned)
             {
-                stale++;
+                // No view holds it now; dropped at the end of the round unless a view scanned later lists it.
+                e.Orphaned = true;
+                _orphans.Add(e);
             }
         }
-
-        if (stale == 0)
-        {
-            return 0;
-        }
-
-        Span<int> pids = stale <= 256 ? stackalloc int[stale] : new int[stale];
-        int k = 0;
-        foreach (KeyValuePair<int, Entry> kv in _entries)
-        {
-            if (kv.Value.Generation != generation)
-            {
-                pids[k++] = kv.Key;
-            }
-        }
-
-        foreach (int pid in pids)
-        {
-            Drop(_entries[pid]);
-        }
-
-        return stale;
     }
 
-    private void Drop(Entry entry)
+    /// <summary>Drops the processes no view holds; returns how many left the table.</summary>
+    private int SweepOrphans()
+    {
+        int dropped = 0;
+        foreach (Entry e in _orphans)
+        {
+            e.Orphaned = false;
+            if (e.Refs > 0)
+            {
+                continue;
+            }
+
+            if (!e.Dead)
+            {
+                _entries.Remove(e.Facts.Pid);
+                OpenDescriptors -= e.CloseAll();
+                dropped++;
+            }
+
+            _free.Push(e);
+        }
+
+        _orphans.Clear();
+        _roundDropped += dropped;
+        return dropped;
+    }
+
+    /// <summary>An entry whose process exited: out of the table now; pooled once no view holds it.</summary>
+    private void Retire(Entry entry)
     {
         _entries.Remove(entry.Facts.Pid);
-        Release(entry);
+        OpenDescriptors -= entry.CloseAll();
+        entry.Dead = true;
+        _roundDropped++;
+        if (entry.Refs == 0 && !entry.Orphaned)
+        {
+            entry.Orphaned = true;
+            _orphans.Add(entry);
+        }
     }
 
+    /// <summary>An entry never entered into the table (its process vanished while being read).</summary>
     private void Release(Entry entry)
     {
         OpenDescriptors -= entry.CloseAll();
         _free.Push(entry);
+    }
+
+    private void RebuildAll()
+    {
+        _allDirty = false;
+        if (_all.Length < _entries.Count)
+        {
+            _all = new ProcessFacts[_entries.Count * 2];
+        }
+
+        int n = 0;
+        foreach (Entry e in _entries.Values)
+        {
+            _all[n++] = e.Facts;
+        }
+
+        if (_allCount > n)
+        {
+            Array.Clear(_all, n, _allCount - n);
+        }
+
+        _allCount = n;
     }
 
     private static string DecodeComm(ReadOnlySpan<byte> comm) => Encoding.UTF8.GetString(comm);
@@ -468,7 +597,7 @@ public sealed class ProcessTable : IDisposable
         _procDir.Dispose();
     }
 
-    private sealed class Entry : IDisposable
+    internal sealed class Entry : IDisposable
     {
         public ProcessFacts Facts = new();
         public SafeFdHandle Dir = new();
@@ -476,9 +605,21 @@ public sealed class ProcessTable : IDisposable
         public SafeFdHandle? Adj;
         public ParsedStatm LastStatm;
         public bool ForceStatus;
+
+        /// <summary>The scan round in which the process was last read.</summary>
         public int Generation;
-        public int Group;
-        public int Position;
+
+        /// <summary>The last view build that listed it (a pid listed twice in one walk is taken once).</summary>
+        public int ViewStamp;
+
+        /// <summary>How many views hold it; at zero it leaves the table at the end of the round.</summary>
+        public int Refs;
+
+        /// <summary>In the list of entries to drop at the end of the round.</summary>
+        public bool Orphaned;
+
+        /// <summary>Its process exited (or the pid was reused): out of the table, descriptors closed.</summary>
+        public bool Dead;
 
         /// <summary>The /proc/PID descriptor (O_PATH). The table is single-threaded and owns it, so it is used without AddRef.</summary>
         public int DirFd => Dir.Fd;
@@ -492,6 +633,10 @@ public sealed class ProcessTable : IDisposable
             LastStatm = default;
             ForceStatus = false;
             Generation = 0;
+            ViewStamp = 0;
+            Refs = 0;
+            Orphaned = false;
+            Dead = false;
         }
 
         public int CloseAll()
@@ -523,36 +668,31 @@ public sealed class ProcessTable : IDisposable
         public void Dispose() => CloseAll();
     }
 
-    private sealed class EntryOrder : IComparer<Entry>
+    private static class MemberOrder
     {
-        public static readonly EntryOrder ByStartTime = new(byPosition: false);
-        public static readonly EntryOrder ByPosition = new(byPosition: true);
+        // Sorting a span with a cached delegate keeps a steady-state scan allocation-free (Array.Sort with
+        // an IComparer wraps it in a new Comparison on every call).
+        public static readonly Comparison<ProcessView.Member> ByStartTime = CompareByStartTime;
+        public static readonly Comparison<ProcessView.Member> ByPosition = CompareByPosition;
 
-        // Array.Sort with an IComparer wraps it in a new Comparison on every call (64 bytes per scan);
-        // sorting the span with a cached delegate keeps a steady-state scan allocation-free.
-        public static readonly Comparison<Entry> ByStartTimeComparison = ByStartTime.Compare;
-        public static readonly Comparison<Entry> ByPositionComparison = ByPosition.Compare;
-        private readonly bool _byPosition;
-
-        private EntryOrder(bool byPosition) => _byPosition = byPosition;
-
-        public int Compare(Entry? x, Entry? y)
+        private static int CompareByPosition(ProcessView.Member x, ProcessView.Member y)
         {
-            int c = x!.Group.CompareTo(y!.Group);
+            int c = x.Group.CompareTo(y.Group);
+            return c != 0 ? c : x.Position.CompareTo(y.Position);
+        }
+
+        private static int CompareByStartTime(ProcessView.Member x, ProcessView.Member y)
+        {
+            int c = x.Group.CompareTo(y.Group);
             if (c != 0)
             {
                 return c;
             }
 
-            if (_byPosition)
-            {
-                return x.Position.CompareTo(y.Position);
-            }
-
             // Global OOM walks init_task.tasks, where fork appends: creation order. starttime has clock-tick
             // resolution, so processes born in the same tick fall back to pid order.
-            c = x.Facts.StartTime.CompareTo(y.Facts.StartTime);
-            return c != 0 ? c : x.Facts.Pid.CompareTo(y.Facts.Pid);
+            c = x.Entry.Facts.StartTime.CompareTo(y.Entry.Facts.StartTime);
+            return c != 0 ? c : x.Entry.Facts.Pid.CompareTo(y.Entry.Facts.Pid);
         }
     }
 }

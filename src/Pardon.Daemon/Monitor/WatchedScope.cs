@@ -1,0 +1,75 @@
+// This file is part of Pardon, a userspace OOM killer for Linux.
+
+using Pardon.Core.Engine;
+using Pardon.Daemon.Events;
+using Pardon.Linux;
+
+namespace Pardon.Daemon.Monitor;
+
+/// <summary>
+/// One scope the monitor watches: its memory reader and process view (<see cref="ScopeMonitor"/>), its
+/// pure step (levels, poll planner, episode), its kill tracker, its wake-up descriptors and its figures.
+/// Owned by the monitor thread from the moment the loop runs.
+/// </summary>
+internal sealed class WatchedScope : IDisposable
+{
+    public WatchedScope(MonitorLoop loop, int slot, int generation, ScopeMonitor monitor, ScopeStep step, ScopeStatistics statistics, IReadOnlyList<ScopeWakeup> wakeups)
+    {
+        Slot = slot;
+        Generation = generation;
+        Monitor = monitor;
+        Step = step;
+        Statistics = statistics;
+        Wakeups = wakeups;
+        Tracker = new KillTracker(loop, this);
+    }
+
+    /// <summary>The scope's key in the deadline heap and in its epoll tokens.</summary>
+    public int Slot { get; }
+
+    /// <summary>Tells this scope's events from those of an earlier scope in the same slot.</summary>
+    public int Generation { get; }
+
+    /// <summary>The `scope` of its events: "system" or the cgroup's directory.</summary>
+    public string Label => Statistics.Label;
+
+    public ScopeMonitor Monitor { get; }
+
+    public ResolvedScope Resolved => Monitor.Scope;
+
+    public ScopeStep Step { get; }
+
+    public KillTracker Tracker { get; }
+
+    public ScopeStatistics Statistics { get; }
+
+    public IReadOnlyList<ScopeWakeup> Wakeups { get; }
+
+    /// <summary>The episode's pressure event, stamped when the level was seen crossed and emitted once the victim is signalled.</summary>
+    public DaemonEvent? PendingPressure { get; set; }
+
+    /// <summary>When the episode began (Stopwatch ticks): the start of decision_ms and latency_ms.</summary>
+    public long EpisodeStartTicks { get; set; }
+
+    /// <summary>Its step asked for a scan in this round.</summary>
+    public bool ScanRequested { get; set; }
+
+    /// <summary>"Cannot read its memory" was reported (once, until it reads again).</summary>
+    public bool UnreadableReported { get; set; }
+
+    /// <summary>An error in its tick was reported (once, until a tick succeeds).</summary>
+    public bool FailureReported { get; set; }
+
+    public bool Ended { get; set; }
+
+    public void Dispose()
+    {
+        Tracker.Dispose();
+        foreach (ScopeWakeup w in Wakeups)
+        {
+            w.Owner.Dispose();
+        }
+
+        Monitor.Dispose();
+    }
+}
