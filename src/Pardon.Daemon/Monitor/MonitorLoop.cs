@@ -4,7 +4,9 @@ using System.Diagnostics;
 using System.Globalization;
 using Pardon.Core;
 using Pardon.Core.Engine;
+using Pardon.Core.Stall;
 using Pardon.Daemon.Events;
+using Pardon.Daemon.Stall;
 using Pardon.Linux;
 using Pardon.Linux.Io;
 using Pardon.Linux.Monitoring;
@@ -66,7 +68,7 @@ public sealed partial class MonitorLoop : IDisposable
         Stop = stop;
         _stepSettings = settings.ToStepSettings();
         _selector = new VictimSelector(policy);
-        Table = new ProcessTable(procRoot);
+        Table = new ProcessTable(procRoot) { FaultWindowMs = settings.Stall.ForMs };
         Epoll = new EpollSet();
         int errno = Epoll.Add(stop.Fd, EpollSet.In, EngineToken.Make(EngineToken.Stop, 0, 0));
         if (errno != 0)
@@ -158,6 +160,7 @@ public sealed partial class MonitorLoop : IDisposable
         string label = resolved.Cgroup?.Path ?? "system";
         long now = Clock.BootTimeMs();
         List<ScopeWakeup> wakeups;
+        ScopeStall? stall = null;
         MemorySample first;
         ResolvedThresholds levels;
         bool limited;
@@ -171,10 +174,12 @@ public sealed partial class MonitorLoop : IDisposable
             levels = Settings.Thresholds.Resolve(in first);
             limited = resolved.Cgroup is null || resolved.ComputeOomScope().Limited;
             warn ??= (code, message) => Warn(code, label, message);
-            wakeups = ScopeWakeups.Arm(resolved, first, levels, _procRoot, warn);
+            stall = CreateStall(resolved, warn);
+            wakeups = ScopeWakeups.Arm(resolved, first, levels, _procRoot, warn, stall);
         }
         catch
         {
+            stall?.Dispose();
             resolved.Dispose();
             throw;
         }
@@ -198,7 +203,11 @@ public sealed partial class MonitorLoop : IDisposable
             LastThresholds = levels,
         };
         var monitor = new ScopeMonitor(resolved, _selector, Table, ownsScope: true);
-        var scope = new WatchedScope(this, slot, generation, monitor, new ScopeStep(_stepSettings), statistics, wakeups);
+        var step = new ScopeStep(_stepSettings);
+        step.UseStall(stall?.Tracker);
+        statistics.Stall = stall?.Settings ?? StallSettings.Off;
+        statistics.PsiSource = stall?.Source?.Path;
+        var scope = new WatchedScope(this, slot, generation, monitor, step, statistics, wakeups) { Stall = stall };
         for (int i = 0; i < wakeups.Count; i++)
         {
             int errno = Epoll.Add(wakeups[i].Fd, wakeups[i].Events, EngineToken.Make(EngineToken.Wakeup, slot, generation, i));
@@ -409,7 +418,19 @@ public sealed partial class MonitorLoop : IDisposable
         }
 
         scope.UnreadableReported = false;
-        ScopeDecision d = scope.Step.Step(new ScopeInput(in sample, now, scope.Tracker.Progress));
+        var input = new ScopeInput(in sample, now, scope.Tracker.Progress);
+        StallPhase stallBefore = scope.Step.Stall?.Phase ?? StallPhase.Off;
+        if (scope.Stall is { } stall && stall.Read(out long stallTotalUs))
+        {
+            input = input with { StallTotalUs = stallTotalUs };
+        }
+
+        ScopeDecision d = scope.Step.Step(in input);
+        if (scope.Stall is not null)
+        {
+            StallTicked(scope, stallBefore, now);
+        }
+
         ScopeStatistics st = scope.Statistics;
         st.LastSample = sample;
         st.LastThresholds = d.Levels;
@@ -429,7 +450,9 @@ public sealed partial class MonitorLoop : IDisposable
             scope.EpisodeStartTicks = Stopwatch.GetTimestamp();
             st.PressureEpisodes++;
             Statistics.PressureEpisodes++;
-            scope.PendingPressure = PressureEvent(scope, d.Level, in sample, d.ThresholdKiB);
+            scope.PendingPressure = scope.Step.StallRaised && scope.Stall is { } s
+                ? StallPressureEvent(scope, s, now, cooldown: false)
+                : PressureEvent(scope, d.Level, in sample, d.ThresholdKiB);
         }
 
         long wake = d.WakeAtMs;
@@ -437,8 +460,10 @@ public sealed partial class MonitorLoop : IDisposable
         {
             case ScopeAction.ActTerm:
             case ScopeAction.ActKill:
-                ActOutcome outcome = Act(scope, d.Level, in sample, d.Levels, d.ThresholdKiB);
-                wake = scope.Step.Acted(outcome, Clock.BootTimeMs());
+                ActOutcome outcome = Act(scope, d.Level, in sample, d.Levels, d.ThresholdKiB, stall: scope.Step.StallRaised);
+                long acted = Clock.BootTimeMs();
+                wake = scope.Step.Acted(outcome, acted);
+                scope.Step.StallActed(outcome, acted);
                 break;
             case ScopeAction.Escalate:
                 scope.Tracker.Escalate(d.Level == PressureLevel.Kill, in sample, d.Levels, now);
@@ -455,7 +480,7 @@ public sealed partial class MonitorLoop : IDisposable
 
         if (!scope.Ended)
         {
-            _deadlines.Set(scope.Slot, Math.Min(wake, scope.Tracker.NextDeadlineMs));
+            _deadlines.Set(scope.Slot, Math.Min(scope.Step.WithStallReading(wake), scope.Tracker.NextDeadlineMs));
         }
     }
 

@@ -18,7 +18,7 @@ namespace Pardon.Daemon.Service;
 /// arms the kernel's wake-ups, runs the monitor loop on its own thread until SIGTERM/SIGINT, and reports
 /// everything as events.
 /// </summary>
-public sealed class PardonDaemon : IDisposable
+public sealed partial class PardonDaemon : IDisposable
 {
     public const string Version = "0.1.0";
 
@@ -107,6 +107,7 @@ public sealed class PardonDaemon : IDisposable
             PollMin = config.PollMinInterval,
             PollMax = config.PollMaxInterval,
             AssumedFillRateBytesPerSecond = config.AssumedFillRateBytesPerSecond,
+            Stall = config.Stall,
         };
         _loop = new MonitorLoop(settings, config.ToPolicy(Environment.ProcessId), _events, pardons?.Ledger, pardons is null ? null : pardons.OnScan, _stop, systemd is null ? null : systemd.PingWatchdog);
         _owned.Add(_loop);
@@ -140,8 +141,12 @@ public sealed class PardonDaemon : IDisposable
             KillBelowKiB = levels.KillKiB,
             AvailableKiB = first.AvailableKiB,
             TotalKiB = first.TotalKiB,
+            PsiSource = primary.PsiSource,
+            StallAbovePercent = primary.Stall.AbovePercent,
+            StallWindowMs = primary.Stall.Enabled ? primary.Stall.ForMs : null,
+            StallKind = primary.Stall.Enabled ? primary.Stall.KindText : null,
             Message = string.Create(CultureInfo.InvariantCulture,
-                $"Pardon {Version} watching {scopeText}: available {Units.FormatKiB(first.AvailableKiB)} of {Units.FormatKiB(first.TotalKiB)}; SIGTERM at {Units.FormatKiB(levels.TermKiB)} ({config.TermBelow}), SIGKILL at {Units.FormatKiB(levels.KillKiB)} ({config.KillBelow}){(_options.DryRun ? "; dry run: nothing will be killed" : "")}; config: {config.Source}"),
+                $"Pardon {Version} watching {scopeText}: available {Units.FormatKiB(first.AvailableKiB)} of {Units.FormatKiB(first.TotalKiB)}; SIGTERM at {Units.FormatKiB(levels.TermKiB)} ({config.TermBelow}), SIGKILL at {Units.FormatKiB(levels.KillKiB)} ({config.KillBelow}){StallText(primary)}{(_options.DryRun ? "; dry run: nothing will be killed" : "")}; config: {config.Source}"),
         });
 
         systemd?.Notify($"READY=1\nSTATUS=watching {scopeText}");

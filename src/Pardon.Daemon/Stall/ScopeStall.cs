@@ -10,9 +10,10 @@ namespace Pardon.Daemon.Stall;
 
 /// <summary>
 /// One scope's memory-stall criterion on the monitor thread: the PSI file it reads (kept open), the trigger
-/// that wakes the monitor when a stall begins, the scope's fault counters for the explanation, and the
-/// <see cref="StallTracker"/> that judges. <see cref="Observe"/> costs one pread and allocates nothing; the
-/// monitor calls it on every wake-up of the scope and whenever <see cref="NextReadingMs"/> comes due.
+/// that wakes the monitor when a stall begins, the scope's fault counters for the explanation, the words and
+/// fields of its events, and the <see cref="StallTracker"/> that judges — handed to the scope's pure step, which
+/// feeds it. <see cref="Read"/> costs one pread and allocates nothing; the monitor reads on every tick of the
+/// scope, and the step brings its next tick forward to the tracker's next reading while a stall builds.
 /// </summary>
 public sealed class ScopeStall : IDisposable
 {
@@ -52,7 +53,8 @@ public sealed class ScopeStall : IDisposable
     /// <summary>The trigger's descriptor for the monitor's epoll set (EPOLLPRI), or -1.</summary>
     public int TriggerFd => _trigger?.Fd ?? -1;
 
-    public string? TriggerDescription => _trigger?.Description;
+    /// <summary>The PSI trigger that wakes the monitor when the scope starts to stall, or null.</summary>
+    public StallTrigger? Trigger => _trigger;
 
     /// <summary>The newest reading of the PSI file (its averages for status and metrics).</summary>
     public PressureSample Sample => _sample;
@@ -92,23 +94,46 @@ public sealed class ScopeStall : IDisposable
         return new ScopeStall(settings, source, file, trigger, faults, warning);
     }
 
-    /// <summary>Reads the PSI counter now and judges the window. False when the file cannot be read any more.</summary>
-    public bool Observe(long nowMs)
+    /// <summary>
+    /// Reads the PSI counter now (one pread, no allocation): the total of the configured kind for the step's
+    /// <see cref="Core.Engine.ScopeInput.StallTotalUs"/>. False when the criterion is off or the file cannot be read.
+    /// </summary>
+    public bool Read(out long totalUs)
     {
-        if (_file is null || !_file.TryRead(out PressureSample sample))
+        if (_file is null || !Settings.Enabled || !_file.TryRead(out PressureSample sample))
         {
+            totalUs = 0;
             return false;
         }
 
         _sample = sample;
-        StallPhase before = Tracker.Phase;
-        StallPhase after = Tracker.Observe(nowMs, sample.TotalUs(Settings.Kind));
-        if (before is StallPhase.Quiet or StallPhase.Off && after is StallPhase.Building or StallPhase.Met)
+        totalUs = sample.TotalUs(Settings.Kind);
+        return true;
+    }
+
+    /// <summary>
+    /// After the step judged a reading: when a stall episode begins, the scope's fault counters are read as the
+    /// baseline of the rates its explanation gives.
+    /// </summary>
+    public void Noticed(long nowMs, StallPhase before)
+    {
+        if (before is StallPhase.Quiet or StallPhase.Off && Tracker.Phase is StallPhase.Building or StallPhase.Met)
         {
-            // The episode's first reading: the baseline of the scope's fault rates in the explanation.
             _haveEpisodeStart = _faults is not null && _faults.TryRead(nowMs, out _episodeStart);
         }
+    }
 
+    /// <summary>Reads the counter and judges it with the tracker directly (tests, and tools without a step).</summary>
+    public bool Observe(long nowMs)
+    {
+        if (!Read(out long total))
+        {
+            return false;
+        }
+
+        StallPhase before = Tracker.Phase;
+        Tracker.Observe(nowMs, total);
+        Noticed(nowMs, before);
         return true;
     }
 
@@ -128,7 +153,9 @@ public sealed class ScopeStall : IDisposable
         DescribeStall() + "; " + StallExplanation.DescribeCulprit(culprit, in rates, pageSize);
 
     /// <summary>The pressure event for the stall criterion being met (or held back by a cooldown).</summary>
-    public DaemonEvent PressureEvent(long nowMs, bool cooldown)
+    /// <param name="scope">The event's `scope`.</param>
+    /// <param name="suffix">Appended to the message (" (in PATH)").</param>
+    public DaemonEvent PressureEvent(long nowMs, bool cooldown, string? scope = null, string suffix = "")
     {
         StallReading r = Tracker.Last;
         string faults = DescribeScopeFaults(nowMs);
@@ -136,11 +163,12 @@ public sealed class ScopeStall : IDisposable
         return new DaemonEvent
         {
             Event = "pressure",
+            Scope = scope,
             Level = "stall",
             Trigger = "stall",
             Message = cooldown
-                ? $"{text}; cooldown: the last stall kill is recent, judging again once a whole window has passed after its victim exited"
-                : text,
+                ? $"{text}{suffix}; cooldown: the last stall kill is recent, judging again once a whole window has passed after its victim exited"
+                : text + suffix,
             Cooldown = cooldown ? true : null,
             StallPercent = Math.Round(r.SharePercent, 1),
             StallAbovePercent = Settings.AbovePercent,

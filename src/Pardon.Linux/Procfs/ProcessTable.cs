@@ -19,7 +19,7 @@ namespace Pardon.Linux.Procfs;
 /// fails with ESRCH, so a recycled pid is never mistaken for the old process. In steady state (no process
 /// started or exited) a scan allocates nothing.
 /// </summary>
-public sealed class ProcessTable : IDisposable
+public sealed partial class ProcessTable : IDisposable
 {
     private const int CmdlineMax = 4096;
     private readonly SafeFdHandle _procDir;
@@ -181,6 +181,7 @@ public sealed class ProcessTable : IDisposable
             {
                 entry.Generation = generation;
                 entry.Facts.Growth.Record(_roundNowMs, entry.Facts.RssPages, _roundGrowthWindowMs);
+                entry.Facts.Faults.Record(_roundNowMs, entry.Facts.MajorFaults, entry.Facts.RssPages, entry.Facts.SwapPages, FaultWindowMs);
             }
 
             if (entry.ViewStamp == stamp)
@@ -375,6 +376,7 @@ public sealed class ProcessTable : IDisposable
         f.Pgid = stat.pgrp;
         f.State = stat.state;
         f.KernelRssPages = stat.rss;
+        f.MajorFaults = stat.majflt;
         if (!identityOnly)
         {
             f.StartTime = stat.starttime;
