@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace Pardon.Daemon;
 
 /// <summary>The daemon's state as `pardon status` shows it. Filled by the daemon on request.</summary>
-public sealed class DaemonStatus
+public sealed partial class DaemonStatus
 {
     [JsonPropertyName("pid")]
     public int Pid { get; init; }

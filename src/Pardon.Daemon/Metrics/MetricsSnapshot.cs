@@ -10,7 +10,7 @@ namespace Pardon.Daemon.Metrics;
 /// fields in the daemon's own units (KiB, ms); <see cref="PrometheusWriter"/> converts to Prometheus's base
 /// units (bytes, seconds). One is made per scrape, off the monitor thread.
 /// </summary>
-public sealed class MetricsSnapshot
+public sealed partial class MetricsSnapshot
 {
     /// <summary>The `scope` label: "system", or the memory cgroup's directory.</summary>
     public string Scope { get; init; } = "system";
@@ -94,6 +94,7 @@ public sealed class MetricsSnapshot
             DryRun = status.DryRun,
             MemoryLocked = status.Mlocked,
             StartTimeSeconds = start,
+            Stall = status.Stall,
         };
     }
 }

@@ -13,7 +13,7 @@ namespace Pardon.Daemon.Metrics;
 /// `scope` label so that several daemons (one per cgroup) can share a host and a Prometheus.
 /// One instance per consumer: it is not thread-safe.
 /// </summary>
-public sealed class PrometheusWriter
+public sealed partial class PrometheusWriter
 {
     /// <summary>The Content-Type of format 0.0.4 ("text/plain; version=0.0.4", UTF-8).</summary>
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
@@ -52,6 +52,7 @@ public sealed class PrometheusWriter
         Metric("pardon_kernel_protect", "gauge", "1 when pardons bind the kernel too (the daemon may set oom_score_adj -1000: CAP_SYS_RESOURCE).", scope, s.KernelProtect ? 1 : 0);
         Metric("pardon_dry_run", "gauge", "1 when the daemon decides and logs but never signals.", scope, s.DryRun ? 1 : 0);
         Metric("pardon_memory_locked", "gauge", "1 when the daemon's memory is locked (mlockall), so it cannot stall on page faults.", scope, s.MemoryLocked ? 1 : 0);
+        WriteStall(s, scope);
 
         return _buffer.AsMemory(0, _length);
     }

@@ -198,6 +198,7 @@ public sealed partial class PardonDaemon : IDisposable
             KernelProtect = _pardons?.KernelProtectAvailable ?? false,
             Wakeups = [.. _wakeupDescriptions],
             Warnings = [.. _warnings],
+            Stall = s?.Scopes is [{ } first, ..] ? StallStatus.From(first) : null,
         };
     }
 

@@ -33,6 +33,20 @@ public sealed class PrometheusWriterTests
         DryRun = false,
         MemoryLocked = true,
         StartTimeSeconds = 1767225600,
+        Stall = new StallStatus
+        {
+            Kind = "full",
+            AbovePercent = 40,
+            WindowMs = 10_000,
+            Percent = 12.5,
+            Covered = true,
+            SustainedMs = 2_000,
+            Phase = "building",
+            Avg10 = 8.25,
+            Avg60 = 2.5,
+            Source = "/proc/pressure/memory",
+            Kills = 1,
+        },
     };
 
     private const string Expected = """
@@ -99,6 +113,27 @@ public sealed class PrometheusWriterTests
         # HELP pardon_memory_locked 1 when the daemon's memory is locked (mlockall), so it cannot stall on page faults.
         # TYPE pardon_memory_locked gauge
         pardon_memory_locked{scope="system"} 1
+        # HELP pardon_stall_ratio Share of the stall window the scope's tasks waited on memory (PSI, of the configured kind; a lower bound from the total= counter); NaN without a PSI source.
+        # TYPE pardon_stall_ratio gauge
+        pardon_stall_ratio{scope="system"} 0.125
+        # HELP pardon_stall_threshold_ratio The stall criterion's share (thresholds.stall_above); NaN when the criterion is off.
+        # TYPE pardon_stall_threshold_ratio gauge
+        pardon_stall_threshold_ratio{scope="system"} 0.4
+        # HELP pardon_stall_window_seconds The stall criterion's window (thresholds.stall_for).
+        # TYPE pardon_stall_window_seconds gauge
+        pardon_stall_window_seconds{scope="system"} 10
+        # HELP pardon_stall_sustained_seconds How long the stall has held half the criterion's share in every tenth of the window, counting back from now.
+        # TYPE pardon_stall_sustained_seconds gauge
+        pardon_stall_sustained_seconds{scope="system"} 2
+        # HELP pardon_stall_avg10_ratio The kernel's 10 s average of the same PSI line; NaN without a PSI source.
+        # TYPE pardon_stall_avg10_ratio gauge
+        pardon_stall_avg10_ratio{scope="system"} 0.0825
+        # HELP pardon_stall_avg60_ratio The kernel's 60 s average of the same PSI line; NaN without a PSI source.
+        # TYPE pardon_stall_avg60_ratio gauge
+        pardon_stall_avg60_ratio{scope="system"} 0.025
+        # HELP pardon_stall_kills_total Victims signalled because the memory-stall criterion was met (also in pardon_kills_total).
+        # TYPE pardon_stall_kills_total counter
+        pardon_stall_kills_total{scope="system"} 1
 
         """;
 
