@@ -32,6 +32,7 @@ internal static class RankCommand
             context.Monitor.Scope.Memory.TryRead(ranking.NowMs, out MemorySample memory);
             RankReport report = RankReportBuilder.Build(ranking, memory, parse.GetValue(all), context.Users.NameOf);
             report.Daemon = new DaemonReport { Pid = context.DaemonPid, PardonsIncluded = context.Pardons is not null, Note = context.DaemonNote };
+            report.Stall = StallReport.Read(context.Stall, context.Monitor.Scope.Cgroup);
             if (parse.GetValue(json))
             {
                 output.WriteLine(JsonSerializer.Serialize(report, PardonJsonContext.Default.RankReport));

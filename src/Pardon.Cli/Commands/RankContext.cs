@@ -11,7 +11,7 @@ namespace Pardon.Cli.Commands;
 /// What `rank` and `explain` need: the configuration's policy, the scope, and — when a daemon is
 /// running — its pardons and pid, so the prediction is the daemon's own.
 /// </summary>
-internal sealed class RankContext : IDisposable
+internal sealed partial class RankContext : IDisposable
 {
     private RankContext(ScopeMonitor monitor, IPardonView? pardons, string? daemonNote, int? daemonPid)
     {
@@ -39,7 +39,7 @@ internal sealed class RankContext : IDisposable
         DaemonView daemon = DaemonView.TryConnect(socket ?? config.Socket);
         int selfPid = daemon.DaemonPid ?? Environment.ProcessId;
         ResolvedScope scope = ResolvedScope.Create(cgroup);
-        return new RankContext(new ScopeMonitor(scope, config.ToPolicy(selfPid, Environment.ProcessId)), daemon.Pardons, daemon.Note, daemon.DaemonPid);
+        return new RankContext(new ScopeMonitor(scope, config.ToPolicy(selfPid, Environment.ProcessId)), daemon.Pardons, daemon.Note, daemon.DaemonPid) { Stall = config.Stall };
     }
 
     public void Dispose() => Monitor.Dispose();

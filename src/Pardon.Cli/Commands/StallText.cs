@@ -30,4 +30,18 @@ internal static class StallText
         return string.Create(CultureInfo.InvariantCulture,
             $"stall: {s.Percent:0.#} % of the last {window} ({s.Kind}), criterion {above:0.##} % over {Units.FormatDuration(s.WindowMs)}, sustained {Units.FormatDuration(s.SustainedMs)} ({s.Phase}); {averages}; kills for it: {s.Kills}; from {s.Source}");
     }
+
+    /// <summary>"stall: avg10 8.1 %, avg60 2 % (full, from PATH); criterion 40 % over 10 s", for `pardon rank`.</summary>
+    public static string Describe(Daemon.Reports.StallReport s)
+    {
+        if (s.Source is null)
+        {
+            return $"stall: not measured ({s.Problem})";
+        }
+
+        string criterion = s.AbovePercent is double above
+            ? string.Create(CultureInfo.InvariantCulture, $"criterion {above:0.##} % over {Units.FormatDuration(s.WindowMs)} (pardon status or top show the share over that window)")
+            : "the stall criterion is off";
+        return string.Create(CultureInfo.InvariantCulture, $"stall: avg10 {s.Avg10:0.#} %, avg60 {s.Avg60:0.#} % ({s.Kind}, from {s.Source}); {criterion}");
+    }
 }

@@ -65,6 +65,11 @@ internal static class TopFrame
             lines.Add($"levels  now {state}; SIGTERM at {Units.FormatKiB(levels.TermKiB)} ({s.Thresholds.TermBelow}), SIGKILL at {Units.FormatKiB(levels.KillKiB)} ({s.Thresholds.KillBelow})");
         }
 
+        if (s.Stall is string stall)
+        {
+            lines.Add(stall);
+        }
+
         lines.Add("kernel would kill: " + Who(report, report.KernelVictim));
         lines.Add("Pardon would kill: " + Who(report, report.Victim));
         if (s.DaemonNote is not null)

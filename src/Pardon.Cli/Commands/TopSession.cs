@@ -14,7 +14,7 @@ namespace Pardon.Cli.Commands;
 /// processes' growth history (the "grew" figures need several readings), and the daemon's pardons, asked
 /// again every few seconds rather than every frame.
 /// </summary>
-internal sealed class TopSession : IDisposable
+internal sealed partial class TopSession : IDisposable
 {
     private static readonly TimeSpan s_daemonRefresh = TimeSpan.FromSeconds(5);
 
@@ -43,7 +43,9 @@ internal sealed class TopSession : IDisposable
         ResolvedScope scope = ResolvedScope.Create(cgroup);
         var monitor = new ScopeMonitor(scope, config.ToPolicy(daemon.DaemonPid ?? Environment.ProcessId));
         var thresholds = new Thresholds(config.TermBelow, config.KillBelow, config.SwapTermBelow, config.SwapKillBelow);
-        return new TopSession(monitor, thresholds, config.Socket, daemon, interval);
+        var session = new TopSession(monitor, thresholds, config.Socket, daemon, interval);
+        session.StartStall(config.Stall, scope.Cgroup);
+        return session;
     }
 
     public TimeSpan Interval => _interval;
@@ -79,8 +81,13 @@ internal sealed class TopSession : IDisposable
             DaemonNote = _daemon.Note,
             Time = DateTime.Now,
             Interval = _interval,
+            Stall = StallLine(now),
         };
     }
 
-    public void Dispose() => _monitor.Dispose();
+    public void Dispose()
+    {
+        _stall?.Dispose();
+        _monitor.Dispose();
+    }
 }

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace Pardon.Daemon.Reports;
 
 /// <summary>`pardon rank --json`: the interface contract's object (DESIGN.md), extended with a few fields.</summary>
-public sealed class RankReport
+public sealed partial class RankReport
 {
     [JsonPropertyName("scope")]
     public required ScopeReport Scope { get; init; }
