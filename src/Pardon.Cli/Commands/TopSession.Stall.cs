@@ -41,6 +41,11 @@ internal sealed partial class TopSession
         }
 
         StallReading r = _stall.Reading;
+        if (r.SpanMs == 0)
+        {
+            return $"stall   measuring ({_stall.Settings.KindText}, from {_stall.Source?.Path})";
+        }
+
         StallKind kind = _stall.Settings.Kind;
         string averages = string.Create(CultureInfo.InvariantCulture, $"avg10 {_stall.Sample.Avg10(kind):0.#} %, avg60 {_stall.Sample.Avg60(kind):0.#} %");
         return _stallOff
