@@ -4,12 +4,10 @@
 # turn, in one run. For each: seconds of stall endured before the stall ended, who was killed, kernel OOM
 # kills. See bench/stall/bench.py for what and how.
 #   bench/stall.sh [--cap SECONDS] [--runs N]
-# Turns swap on for the whole machine (a 1 GiB file, always removed): runs under the shared end-to-end lock.
+# Turns swap on for the whole machine (a 1 GiB file, always removed): the measurement runs under the shared
+# end-to-end lock where there is one (the build before it does not).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ -e /work/coord/e2e.lock ] && [ -z "${PARDON_E2E_LOCKED:-}" ]; then
-  exec env PARDON_E2E_LOCKED=1 flock /work/coord/e2e.lock "$0" "$@"
-fi
 ./scripts/setup bench
 out="${PARDON_BENCH_ARTIFACTS:-artifacts/bench}"
 mkdir -p "$out"
@@ -18,4 +16,6 @@ dotnet publish src/Pardon.Cli -c Release -r linux-x64 --self-contained false -p:
   -o "$out/jit" --nologo -v:q >/dev/null
 cc -O2 -Wall -o "$out/thrasher" tests/Pardon.EndToEnd.Tests/helpers/thrasher.c
 cc -O2 -Wall -o "$out/memhog" tests/Pardon.EndToEnd.Tests/helpers/memhog.c
-exec python3 bench/stall/bench.py --pardon "$out/jit/pardon" --thrasher "$out/thrasher" --memhog "$out/memhog" --out "$out" "$@"
+lock=()
+[ -e /work/coord/e2e.lock ] && lock=(flock /work/coord/e2e.lock)
+exec "${lock[@]}" python3 bench/stall/bench.py --pardon "$out/jit/pardon" --thrasher "$out/thrasher" --memhog "$out/memhog" --out "$out" "$@"
