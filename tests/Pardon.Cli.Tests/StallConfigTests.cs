@@ -28,15 +28,15 @@ public sealed class StallConfigTests : IDisposable
     }
 
     [Fact]
-    public async Task The_defaults_are_40_percent_full_over_10_seconds()
+    public async Task The_defaults_are_10_percent_full_over_10_seconds()
     {
         JsonElement t = Thresholds(await Cli.RunAsync("daemon", "--print-config", "--config", Config("{}")));
-        Assert.Equal("40%", t.GetProperty("stall_above").GetString());
+        Assert.Equal("10%", t.GetProperty("stall_above").GetString());
         Assert.Equal("10s", t.GetProperty("stall_for").GetString());
         Assert.Equal("full", t.GetProperty("stall_kind").GetString());
 
         PardonConfig embedded = ConfigLoader.Load(Config("{}"));
-        Assert.Equal(40, embedded.Stall.AbovePercent);
+        Assert.Equal(10, embedded.Stall.AbovePercent);
         Assert.Equal(10_000, embedded.Stall.ForMs);
     }
 

@@ -204,7 +204,7 @@ public sealed class PressureSourceTests
         using StallTrigger? trigger = StallTrigger.TryCreate(source.Path, StallSettings.Default, out error);
         Assert.True(trigger is not null, error);
         Assert.Contains(trigger.Spec.WindowUs, new long[] { 1_000_000, 2_000_000 });
-        using StallTrigger? unprivileged = StallTrigger.TryCreate(source.Path, StallSettings.Default, out error, privileged: false);
+        using StallTrigger? unprivileged = StallTrigger.TryCreate(source.Path, StallSettings.Default with { AbovePercent = 40 }, out error, privileged: false);
         Assert.Equal("full 200000 2000000", unprivileged?.Spec.ToString());
     }
 

@@ -12,7 +12,7 @@ namespace Pardon.Core.Stall;
 public sealed record StallSettings
 {
     /// <summary>The default share (see docs/configuration.md for why 40 %).</summary>
-    public const double DefaultAbovePercent = 40;
+    public const double DefaultAbovePercent = 10;
 
     /// <summary>The default window (see docs/configuration.md for why 10 s).</summary>
     public const long DefaultForMs = 10_000;

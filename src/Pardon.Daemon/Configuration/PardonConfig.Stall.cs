@@ -8,7 +8,7 @@ public sealed partial class PardonConfig
 {
     /// <summary>
     /// The memory-stall (PSI) criterion: thresholds.stall_above, stall_for, stall_kind. On by default at
-    /// 40 % "full" over 10 s; see docs/configuration.md for why.
+    /// 10 % "full" over 10 s; see docs/configuration.md for why.
     /// </summary>
     public StallSettings Stall { get; set; } = StallSettings.Default;
 }

@@ -23,7 +23,7 @@ public sealed class ScopeStepStallTests
     private static ScopeStep Step(bool dryRun = false)
     {
         var step = new ScopeStep(Settings(dryRun));
-        step.UseStall(new StallTracker(StallSettings.Default));
+        step.UseStall(new StallTracker(StallTestSettings.Forty));
         return step;
     }
 

@@ -7,7 +7,7 @@ namespace Pardon.Core.Tests.Stall;
 
 public sealed class StallCriterionTests
 {
-    private static readonly StallSettings Default = StallSettings.Default; // 40 % full over 10 s
+    private static readonly StallSettings Default = StallTestSettings.Forty; // 40 % full over 10 s
 
     /// <summary>Feeds <paramref name="truth"/> read every <paramref name="everyMs"/> and returns the readings, one per read.</summary>
     private static List<StallReading> Replay(StallTimeline truth, StallSettings settings, long everyMs, long startMs = 0)

@@ -92,12 +92,12 @@ public sealed class StallCulpritTests
         Assert.Equal("pid 4242 (thrasher): 41k major faults/s, 390 MiB in swap (in 0 KiB/s, out 1.1 MiB/s)", text);
 
         var reading = new StallReading { Covered = true, SpanMs = 10_000, SharePercent = 62.04, WeakestSlicePercent = 35.5, SustainedMs = 10_000, Met = true };
-        Assert.Equal("memory stalled 62 % of the last 10 s (full; at least 35.5 % of every 1 s of it)", StallExplanation.Describe(StallSettings.Default, reading));
-        Assert.Equal("stall 62 % of 40% over 10 s (full), sustained 10 s", StallExplanation.Progress(StallSettings.Default, reading));
+        Assert.Equal("memory stalled 62 % of the last 10 s (full; at least 35.5 % of every 1 s of it)", StallExplanation.Describe(StallTestSettings.Forty, reading));
+        Assert.Equal("stall 62 % of 40% over 10 s (full), sustained 10 s", StallExplanation.Progress(StallTestSettings.Forty, reading));
         Assert.Equal("stall criterion off", StallExplanation.Progress(StallSettings.Off, reading));
 
         var young = new StallReading { Covered = false, SpanMs = 4_000, SharePercent = 12.5 };
-        Assert.Equal("memory stalled 12.5 % of the last 4 s (full)", StallExplanation.Describe(StallSettings.Default, young));
+        Assert.Equal("memory stalled 12.5 % of the last 4 s (full)", StallExplanation.Describe(StallTestSettings.Forty, young));
     }
 
     [Theory]

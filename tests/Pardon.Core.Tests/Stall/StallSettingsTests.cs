@@ -57,13 +57,15 @@ public sealed class StallSettingsTests
     {
         StallSettings d = StallSettings.Default;
         Assert.True(d.Enabled);
-        Assert.Equal(40, d.AbovePercent);
+        Assert.Equal(10, d.AbovePercent);
         Assert.Equal(10_000, d.ForMs);
         Assert.Equal(StallKind.Full, d.Kind);
-        Assert.Equal(20, d.SliceFloorPercent);
+        Assert.Equal(5, d.SliceFloorPercent);
         Assert.Equal(500, d.ResolutionMs);
-        Assert.Equal("40%", d.AboveText);
+        Assert.Equal("10%", d.AboveText);
+        Assert.Equal("40%", StallTestSettings.Forty.AboveText);
         Assert.Equal("off", StallSettings.Off.AboveText);
+        Assert.Equal("full 50000 2000000", StallWakeTrigger.For(d, privileged: false).ToString());
         Assert.Equal(100, (d with { ForMs = 2_000 }).ResolutionMs);
         Assert.Equal(1_000, (d with { ForMs = 60_000 }).ResolutionMs);
     }
@@ -72,15 +74,15 @@ public sealed class StallSettingsTests
     public void The_wake_trigger_fits_what_the_kernel_allows()
     {
         // psi_trigger_create(): without CAP_SYS_RESOURCE the window must be a multiple of 2 s; 0 < threshold <= window.
-        StallWakeTrigger unprivileged = StallWakeTrigger.For(StallSettings.Default, privileged: false);
+        StallWakeTrigger unprivileged = StallWakeTrigger.For(StallTestSettings.Forty, privileged: false);
         Assert.Equal(2_000_000, unprivileged.WindowUs);
         Assert.Equal(200_000, unprivileged.ThresholdUs);
         Assert.Equal("full 200000 2000000", unprivileged.ToString());
 
-        StallWakeTrigger privileged = StallWakeTrigger.For(StallSettings.Default with { Kind = StallKind.Some, AbovePercent = 100 }, privileged: true);
+        StallWakeTrigger privileged = StallWakeTrigger.For(StallTestSettings.Forty with { Kind = StallKind.Some, AbovePercent = 100 }, privileged: true);
         Assert.Equal("some 250000 1000000", privileged.ToString());
 
-        StallWakeTrigger tiny = StallWakeTrigger.For(StallSettings.Default with { AbovePercent = 0.01 }, privileged: false);
+        StallWakeTrigger tiny = StallWakeTrigger.For(StallTestSettings.Forty with { AbovePercent = 0.01 }, privileged: false);
         Assert.Equal(1_000, tiny.ThresholdUs);
     }
 }

@@ -18,7 +18,7 @@ public sealed class StallTrackerTests
     public void Quiet_then_building_then_met()
     {
         var truth = new StallTimeline().Then(5_000, 0).Then(30_000, 80);
-        var tracker = new StallTracker(StallSettings.Default);
+        var tracker = new StallTracker(StallTestSettings.Forty);
         Feed(tracker, truth, 0, 5_000);
         Assert.Equal(StallPhase.Quiet, tracker.Phase);
         Assert.Equal(long.MaxValue, tracker.NextReadingMs);
@@ -38,7 +38,7 @@ public sealed class StallTrackerTests
         // The stall goes on after the kill (a second culprit): it is judged again only on a window that lies
         // entirely after the victim's exit, and the held-back verdict is reported once.
         var truth = new StallTimeline().Then(60_000, 80);
-        var tracker = new StallTracker(StallSettings.Default);
+        var tracker = new StallTracker(StallTestSettings.Forty);
         Feed(tracker, truth, 0, 10_000);
         Assert.Equal(StallPhase.Met, tracker.Phase);
 
@@ -70,7 +70,7 @@ public sealed class StallTrackerTests
     public void A_stall_the_kill_ended_leaves_the_scope_quiet_after_the_cooldown()
     {
         var truth = new StallTimeline().Then(12_000, 80).Then(30_000, 0);
-        var tracker = new StallTracker(StallSettings.Default);
+        var tracker = new StallTracker(StallTestSettings.Forty);
         Feed(tracker, truth, 0, 11_000);
         tracker.KillSent(11_000);
         tracker.VictimGone(11_500);
@@ -85,7 +85,7 @@ public sealed class StallTrackerTests
     public void A_victim_that_never_exits_does_not_blind_the_criterion_for_ever()
     {
         var truth = new StallTimeline().Then(60_000, 80);
-        var tracker = new StallTracker(StallSettings.Default);
+        var tracker = new StallTracker(StallTestSettings.Forty);
         Feed(tracker, truth, 0, 10_000);
         tracker.KillSent(10_000);
         Feed(tracker, truth, 10_500, 29_500);
@@ -107,7 +107,7 @@ public sealed class StallTrackerTests
     public void A_new_counter_forgets_the_old_readings()
     {
         var truth = new StallTimeline().Then(20_000, 80);
-        var tracker = new StallTracker(StallSettings.Default);
+        var tracker = new StallTracker(StallTestSettings.Forty);
         Feed(tracker, truth, 0, 12_000);
         Assert.Equal(StallPhase.Met, tracker.Phase);
         tracker.ResetReadings();

@@ -12,6 +12,7 @@ namespace Pardon.Daemon.Tests.Stall;
 /// <summary>A scope's stall criterion over a fixture cgroup whose memory.pressure and memory.stat the test writes.</summary>
 public sealed class ScopeStallTests : IDisposable
 {
+    private static readonly StallSettings Forty = new() { AbovePercent = 40, ForMs = 10_000 };
     private readonly string _root = Directory.CreateTempSubdirectory("pardon-stall-").FullName;
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
@@ -40,7 +41,7 @@ public sealed class ScopeStallTests : IDisposable
     public void A_sustained_stall_meets_the_criterion_and_explains_itself()
     {
         CgroupDirectory group = V2Group();
-        using ScopeStall stall = ScopeStall.Create(StallSettings.Default, group, armTrigger: false);
+        using ScopeStall stall = ScopeStall.Create(Forty, group, armTrigger: false);
         Assert.Null(stall.Warning);
         Assert.Equal(group.FilePath("memory.pressure"), stall.Source?.Path);
 
