@@ -20,12 +20,13 @@ public sealed partial class TopCommandTests
         Assert.Matches(MemoryLine(), lines[1]);
         Assert.Matches(@"^swap    (none|.+ free of .+)$", lines[2]);
         Assert.Matches(@"^levels  now (ok|SIGTERM level reached|SIGKILL level reached); SIGTERM at .+ \(10%\), SIGKILL at .+ \(5%\)$", lines[3]);
-        Assert.StartsWith("kernel would kill: ", lines[4], StringComparison.Ordinal);
-        Assert.StartsWith("Pardon would kill: ", lines[5], StringComparison.Ordinal);
+        Assert.StartsWith("stall   ", lines[4], StringComparison.Ordinal); // PSI: measuring at the first frame
+        Assert.StartsWith("kernel would kill: ", lines[5], StringComparison.Ordinal);
+        Assert.StartsWith("Pardon would kill: ", lines[6], StringComparison.Ordinal);
 
         // The table: the column titles, then one row per candidate, Pardon's victim first and marked.
         int header = Array.FindIndex(lines, l => l.Contains("PID", StringComparison.Ordinal) && l.Contains("OOM_SCORE", StringComparison.Ordinal));
-        Assert.True(header > 5, r.ToString());
+        Assert.True(header > 6, r.ToString());
         string[] rows = lines[(header + 1)..].Where(l => !l.StartsWith("...", StringComparison.Ordinal)).ToArray();
         Assert.NotEmpty(rows);
         Assert.True(rows.Length <= 20, r.ToString());

@@ -135,4 +135,15 @@ public sealed class StatParserTests
             }
         }
     }
+
+    [Fact]
+    public void TryParseStat_MajorFaults_AreField12()
+    {
+        // minflt 114, cminflt 0, majflt 41377, cmajflt 9: only the process's own major faults count.
+        string text = KernelSamples.StatCat.Replace("4194304 114 0 0 0 ", "4194304 114 0 41377 9 ", StringComparison.Ordinal);
+        Assert.True(ProcFs.TryParseStat(Text.Bytes(text), out ParsedStat s));
+        Assert.Equal(41377ul, s.majflt);
+        Assert.True(ProcFs.TryParseStat(Text.Bytes(KernelSamples.StatInit), out s));
+        Assert.Equal(0ul, s.majflt);
+    }
 }

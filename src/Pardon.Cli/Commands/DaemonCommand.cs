@@ -2,6 +2,7 @@
 
 using System.CommandLine;
 using Pardon.Core;
+using Pardon.Core.Stall;
 using Pardon.Daemon.Configuration;
 using Pardon.Daemon.Service;
 
@@ -42,6 +43,37 @@ internal static class DaemonCommand
         };
         Option<MemoryLevel?> termBelow = LevelOption("--term-below", "SIGTERM the chosen victim when available memory falls to LEVEL (\"10%\" of the scope's total, or a size such as \"512MiB\"). Overrides thresholds.term_below.");
         Option<MemoryLevel?> killBelow = LevelOption("--kill-below", "SIGKILL the chosen victim at LEVEL. Overrides thresholds.kill_below.");
+        var stallAbove = new Option<string?>("--stall-above")
+        {
+            Description = "Act when the scope's memory stall (PSI) takes more than PCT of wall time over the stall window, sustained (\"40%\"), or \"off\". Overrides thresholds.stall_above.",
+            HelpName = "PCT|off",
+            CustomParser = result =>
+            {
+                string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                if (!StallSettings.TryParseAbove(text, out _, out string problem))
+                {
+                    result.AddError("--stall-above: " + problem);
+                }
+
+                return text;
+            },
+        };
+        var stallFor = new Option<TimeSpan?>("--stall-for")
+        {
+            Description = "The stall window (\"10s\"; 2s to 60s). Overrides thresholds.stall_for.",
+            HelpName = "DURATION",
+            CustomParser = result =>
+            {
+                string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                if (!Sizes.TryParseDuration(text, out TimeSpan value, out string problem) || !StallSettings.TryCheckFor(value, out problem))
+                {
+                    result.AddError("--stall-for: " + problem);
+                    return null;
+                }
+
+                return value;
+            },
+        };
         var metricsListen = new Option<string?>("--metrics-listen")
         {
             Description = "Serve Prometheus metrics at http://HOST:PORT/metrics (loopback unless a host is given). Overrides metrics.listen.",
@@ -62,7 +94,7 @@ internal static class DaemonCommand
         };
         var command = new Command("daemon", "Watch memory (the system, memory cgroups, or both) and terminate the right process before the kernel's OOM killer has to.")
         {
-            config, cgroup, system, dryRun, events, socket, state, termBelow, killBelow, metricsListen, metricsTextfile, printConfig, jsonLog,
+            config, cgroup, system, dryRun, events, socket, state, termBelow, killBelow, stallAbove, stallFor, metricsListen, metricsTextfile, printConfig, jsonLog,
         };
         command.SetAction((parse, ct) =>
         {
@@ -77,6 +109,9 @@ internal static class DaemonCommand
                 State = parse.GetValue(state),
                 TermBelow = parse.GetValue(termBelow),
                 KillBelow = parse.GetValue(killBelow),
+                StallAbove = StallSettings.TryParseAbove(parse.GetValue(stallAbove) ?? "", out double? above, out _) ? above : null,
+                StallOff = parse.GetValue(stallAbove) is string sa && sa.Trim().Equals("off", StringComparison.OrdinalIgnoreCase),
+                StallFor = parse.GetValue(stallFor),
                 MetricsListen = parse.GetValue(metricsListen),
                 MetricsTextfile = parse.GetValue(metricsTextfile),
                 JsonLog = parse.GetValue(jsonLog),

@@ -58,6 +58,7 @@ internal static class RankCommand
             report.Daemon = new DaemonReport { Pid = context.DaemonPid, PardonsIncluded = context.Pardons is not null, Note = context.DaemonNote };
             report.Forecast = sampler.Forecast(ranking, memory, memory is MemorySample s ? context.Thresholds.Resolve(in s, out _) : null,
                 KernelOomAssessment.Assess(settings, ranking).Outcome, context.DaemonPid is not null);
+            report.Stall = StallReport.Read(context.Stall, context.Monitor.Scope.Cgroup);
             if (parse.GetValue(json))
             {
                 output.WriteLine(JsonSerializer.Serialize(report, PardonJsonContext.Default.RankReport));

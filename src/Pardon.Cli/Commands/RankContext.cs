@@ -14,7 +14,7 @@ namespace Pardon.Cli.Commands;
 /// strikes first, the processes are read from that ancestor's subtree (the kernel's OOM there scans them all,
 /// siblings included) and ranked against the scope, which marks those outside it.
 /// </summary>
-internal sealed class RankContext : IDisposable
+internal sealed partial class RankContext : IDisposable
 {
     private readonly VictimSelector _selector;
     private ScopeMonitor? _scanner;
@@ -55,7 +55,7 @@ internal sealed class RankContext : IDisposable
         int selfPid = daemon.DaemonPid ?? Environment.ProcessId;
         ResolvedScope scope = ResolvedScope.Create(cgroup);
         var thresholds = new Thresholds(config.TermBelow, config.KillBelow, config.SwapTermBelow, config.SwapKillBelow);
-        return new RankContext(new ScopeMonitor(scope, config.ToPolicy(selfPid, Environment.ProcessId)), daemon.Pardons, daemon.Note, daemon.DaemonPid, thresholds);
+        return new RankContext(new ScopeMonitor(scope, config.ToPolicy(selfPid, Environment.ProcessId)), daemon.Pardons, daemon.Note, daemon.DaemonPid, thresholds) { Stall = config.Stall };
     }
 
     /// <summary>Scans the processes the kernel's first OOM would consider and ranks them in the scope.</summary>

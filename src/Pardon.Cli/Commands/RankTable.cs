@@ -23,6 +23,11 @@ internal static class RankTable
                 $"available: {Units.FormatKiB(m.AvailableKiB)} of {Units.FormatKiB(m.TotalKiB)} ({(m.TotalKiB > 0 ? m.AvailableKiB * 100.0 / m.TotalKiB : 0):0.#}%){swap}"));
         }
 
+        if (report.Stall is { } stall)
+        {
+            output.WriteLine(StallText.Describe(stall));
+        }
+
         if (scope.OomingCgroup is string ooming && ooming != scope.Path && scope.Levels is { } levels)
         {
             CgroupLevelReport? own = levels.Find(l => l.Path == scope.Path);

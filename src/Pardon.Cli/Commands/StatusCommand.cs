@@ -52,6 +52,7 @@ internal static partial class StatusCommand
             $"SIGTERM below {Units.FormatKiB(s.TermBelowKiB)}, SIGKILL below {Units.FormatKiB(s.KillBelowKiB)}");
         output.WriteLine(s.SwapTotalKiB > 0 ? $"swap: {Units.FormatKiB(s.SwapFreeKiB)} free of {Units.FormatKiB(s.SwapTotalKiB)}" : "swap: none");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"polling every {s.PollIntervalMs:0.#} ms; wakeups: {(s.Wakeups.Count > 0 ? string.Join(", ", s.Wakeups) : "timer")}"));
+        output.WriteLine(StallText.Describe(s.Stall));
         output.WriteLine($"kills: {s.Kills}{(s.LastKill is string last ? " (last: " + last + ")" : "")}");
         output.WriteLine($"pardons: {s.Pardons}");
         output.WriteLine(kernelProtect

@@ -65,6 +65,11 @@ internal static class TopFrame
             lines.Add($"levels  now {state}; SIGTERM at {Units.FormatKiB(levels.TermKiB)} ({s.Thresholds.TermBelow}), SIGKILL at {Units.FormatKiB(levels.KillKiB)} ({s.Thresholds.KillBelow})");
         }
 
+        if (s.Stall is string stall)
+        {
+            lines.Add(stall);
+        }
+
         lines.Add("kernel would kill: " + Who(report, report.KernelVictim) +
             (report.KernelVictimTies.Count > 0 ? $" (a tie with {string.Join(", ", report.KernelVictimTies)})" : ""));
         lines.Add("Pardon would kill: " + RankTable.Forecast(s.Levels is not null && s.Pressure == PressureLevel.None, Who(report, report.Victim), report.Victim is not null));

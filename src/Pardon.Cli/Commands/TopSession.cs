@@ -13,7 +13,7 @@ namespace Pardon.Cli.Commands;
 /// processes' growth history (the "grew" figures need several readings), and the daemon's pardons, asked
 /// again every few seconds rather than every frame.
 /// </summary>
-internal sealed class TopSession : IDisposable
+internal sealed partial class TopSession : IDisposable
 {
     private static readonly TimeSpan s_daemonRefresh = TimeSpan.FromSeconds(5);
 
@@ -41,7 +41,9 @@ internal sealed class TopSession : IDisposable
         PardonConfig config = ConfigLoader.Load(configPath);
         DaemonView daemon = DaemonView.TryConnect(config.Socket);
         RankContext context = RankContext.Create(cgroup, configPath, config.Socket);
-        return new TopSession(context, config.Socket, daemon, interval);
+        var session = new TopSession(context, config.Socket, daemon, interval);
+        session.StartStall(config.Stall, context.Monitor.Scope.Cgroup);
+        return session;
     }
 
     public TimeSpan Interval => _interval;
@@ -80,8 +82,13 @@ internal sealed class TopSession : IDisposable
             DaemonNote = _daemon.Note,
             Time = DateTime.Now,
             Interval = _interval,
+            Stall = StallLine(now),
         };
     }
 
-    public void Dispose() => _context.Dispose();
+    public void Dispose()
+    {
+        _stall?.Dispose();
+        _context.Dispose();
+    }
 }

@@ -6,7 +6,7 @@ using Pardon.Daemon.Reports;
 namespace Pardon.Cli.Commands;
 
 /// <summary>What one frame of `pardon top` shows: the ranking, the levels it is measured against, the daemon's word.</summary>
-internal sealed class TopSnapshot
+internal sealed partial class TopSnapshot
 {
     public required RankReport Report { get; init; }
 

@@ -130,8 +130,13 @@ public static partial class ConfigLoader
                 switch (name)
                 {
                     case "thresholds":
-                        v.Object(value, path, ["term_below", "kill_below", "swap_term_below", "swap_kill_below"], (n, e, p) =>
+                        v.Object(value, path, ["term_below", "kill_below", "swap_term_below", "swap_kill_below", .. StallKeys], (n, e, p) =>
                         {
+                            if (TryApplyStall(config, n, e, p, v))
+                            {
+                                return;
+                            }
+
                             if (v.Level(e, p) is MemoryLevel level)
                             {
                                 switch (n)

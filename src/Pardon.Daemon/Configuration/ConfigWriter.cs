@@ -24,6 +24,7 @@ public static partial class ConfigWriter
             w.WriteString("kill_below", c.KillBelow.ToString());
             w.WriteString("swap_term_below", c.SwapTermBelow.ToString());
             w.WriteString("swap_kill_below", c.SwapKillBelow.ToString());
+            ConfigLoader.WriteStall(w, c);
             w.WriteEndObject();
 
             w.WriteStartObject("growth");

@@ -14,7 +14,7 @@ namespace Pardon.Daemon.Metrics;
 /// scope="daemon", so several daemons and scopes can share a host and a Prometheus.
 /// One instance per consumer: it is not thread-safe.
 /// </summary>
-public sealed class PrometheusWriter
+public sealed partial class PrometheusWriter
 {
     /// <summary>The Content-Type of format 0.0.4 ("text/plain; version=0.0.4", UTF-8).</summary>
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
@@ -50,6 +50,7 @@ public sealed class PrometheusWriter
         PerScope("pardon_last_reaction_latency_seconds", "gauge", "For the last kill, from the level seen crossed to the victim's exit; NaN before the first.", scopes, m => m.LastReactionLatencyMs / 1000.0);
         Histogram("pardon_reaction_latency_seconds", "Every kill, from the level seen crossed to the victim's exit.", scopes, m => m.ReactionLatency ?? HistogramSnapshot.Empty(LatencyHistogram.ReactionBuckets));
         Histogram("pardon_decision_seconds", "Every kill, from the level seen crossed to the signal sent (Pardon's own work).", scopes, m => m.DecisionTime ?? HistogramSnapshot.Empty(LatencyHistogram.DecisionBuckets));
+        WriteStall(scopes);
         Metric("pardon_monitor_iterations_total", "counter", "Memory readings taken by the monitor loop (every scope's).", daemon, s.Iterations);
         Metric("pardon_monitor_steady_iterations_total", "counter", "Idle monitor iterations measured for allocations.", daemon, s.SteadyIterations);
         Metric("pardon_monitor_steady_allocated_bytes_total", "counter", "Bytes the monitor thread allocated in those iterations; stays 0 when the loop is allocation-free.", daemon, s.SteadyAllocatedBytes);

@@ -42,6 +42,9 @@ public sealed class ScopeMetrics
 
     public bool InEpisode { get; init; }
 
+    /// <summary>The scope's memory stall against its criterion; null when unknown.</summary>
+    public StallStatus? Stall { get; init; }
+
     /// <summary>Every kill's reaction latency (seconds); null writes an empty histogram.</summary>
     public HistogramSnapshot? ReactionLatency { get; init; }
 
@@ -79,6 +82,7 @@ public sealed class ScopeMetrics
                 PressureEpisodes = s.PressureEpisodes,
                 LastReactionLatencyMs = s.LastLatencyMs > 0 ? s.LastLatencyMs : double.NaN,
                 InEpisode = s.InEpisode,
+                Stall = StallStatus.From(s),
                 ReactionLatency = histograms?.Reaction,
                 DecisionTime = histograms?.Decision,
             });

@@ -4,7 +4,9 @@ using System.Diagnostics;
 using System.Globalization;
 using Pardon.Core;
 using Pardon.Core.Engine;
+using Pardon.Core.Stall;
 using Pardon.Daemon.Events;
+using Pardon.Daemon.Stall;
 using Pardon.Linux.Io;
 using Pardon.Linux.Processes;
 
@@ -24,8 +26,10 @@ public sealed partial class MonitorLoop
     /// JIT compiles this method then. Compiling it at the first real shortage cost 10–14 ms between seeing
     /// the level crossed and the signal, enough for a fast allocator to reach the kernel's OOM killer first.
     /// </param>
-    private ActOutcome Act(WatchedScope scope, PressureLevel level, in MemorySample sample, ResolvedThresholds levels, long thresholdKiB, bool rehearsal = false)
+    /// <param name="stall">The stall criterion asked for this act: the victim is the stall's culprit (<see cref="StallCulprit"/>).</param>
+    private ActOutcome Act(WatchedScope scope, PressureLevel level, in MemorySample sample, ResolvedThresholds levels, long thresholdKiB, bool rehearsal = false, bool stall = false)
     {
+        stall &= scope.Stall is not null;
         long now = Clock.BootTimeMs();
         long actStart = Stopwatch.GetTimestamp();
         long episodeStart = scope.EpisodeStartTicks;
@@ -46,14 +50,14 @@ public sealed partial class MonitorLoop
                 Event = "warning",
                 Code = "no_candidate",
                 Scope = scope.Label,
-                Message = $"memory is short ({Trigger(level, sample, thresholdKiB)}){InScope(scope)} but no process may be chosen; the kernel's OOM killer remains the last resort",
+                Message = $"memory is short ({(stall ? scope.Stall!.DescribeStall() : Trigger(level, sample, thresholdKiB))}){InScope(scope)} but no process may be chosen; the kernel's OOM killer remains the last resort",
                 AvailableKiB = sample.AvailableKiB,
                 ThresholdKiB = thresholdKiB,
             });
             return ActOutcome.NoCandidate;
         }
 
-        int victimIndex = ranking.Victim;
+        int victimIndex = stall ? StallCulprit.Choose(ranking, Settings.Stall.ForMs) : ranking.Victim;
         ProcessFacts victim = ranking[victimIndex].Process;
 
         // A process unit needs nothing fresher than the scan: the pidfd check pins pid + start time, and an
@@ -70,7 +74,7 @@ public sealed partial class MonitorLoop
         if (Settings.DryRun && !rehearsal)
         {
             FlushPressure(scope);
-            Events.Emit(KillEvent(scope, ranking, victimIndex, plan, signal, level, in sample, thresholdKiB, escalated: false, dryRun: true));
+            Events.Emit(KillEvent(scope, ranking, victimIndex, plan, signal, level, in sample, thresholdKiB, escalated: false, dryRun: true, stall));
             return ActOutcome.DryRun;
         }
 
@@ -119,6 +123,7 @@ public sealed partial class MonitorLoop
             string signalledAt = EventLog.FormatTimestamp(DateTimeOffset.UtcNow);
             string lastKill = $"{victim.Pid} ({victim.Comm}) at {signalledAt}{InScope(scope)}";
             scope.Statistics.Kills++;
+            scope.Statistics.StallKills += stall ? 1 : 0;
             scope.Statistics.LastKill = lastKill;
             Statistics.Kills++;
             Statistics.LastKill = lastKill;
@@ -127,7 +132,7 @@ public sealed partial class MonitorLoop
             MemorySample signalledSample = sample;
             DaemonEvent BuildKill()
             {
-                DaemonEvent kill = KillEvent(scope, ranking, victimIndex, plan, signal, level, in signalledSample, thresholdKiB, escalated: false, dryRun: false);
+                DaemonEvent kill = KillEvent(scope, ranking, victimIndex, plan, signal, level, in signalledSample, thresholdKiB, escalated: false, dryRun: false, stall);
                 kill.CgroupKill = cgroupKilled ? true : null;
                 kill.Ts = signalledAt;
                 kill.DecisionMs = Math.Round(decisionMs, 2);
@@ -213,15 +218,22 @@ public sealed partial class MonitorLoop
         return text;
     }
 
-    private DaemonEvent KillEvent(WatchedScope scope, Ranking ranking, int victimIndex, KillPlan plan, int signal, PressureLevel level, in MemorySample sample, long thresholdKiB, bool escalated, bool dryRun)
+    private DaemonEvent KillEvent(WatchedScope scope, Ranking ranking, int victimIndex, KillPlan plan, int signal, PressureLevel level, in MemorySample sample, long thresholdKiB, bool escalated, bool dryRun, bool stall = false)
     {
         ref Evaluation e = ref ranking[victimIndex];
         ProcessFacts p = e.Process;
         List<ProcessFacts> members = plan.Members;
         long kibPerPage = ranking.Scope.PageSize / 1024;
         List<string> reasons = Explanation.Reasons(in e, ranking.Scope, victimIndex == ranking.KernelVictim, isVictim: true);
+        (string Reason, StallKillFields Fields, bool HadDemand)? stallKill = stall && scope.Stall is { } ss ? StallKillDetails(ss, p, ranking.Scope.PageSize) : null;
+        if (stallKill is { } sk)
+        {
+            reasons[0] = sk.HadDemand ? "the memory stall's culprit: it made the kernel find the most pages" : "the memory stall's victim: nobody showed major faults or growth, so Pardon's usual order chose";
+            reasons.Insert(1, StallExplanation.DescribeCulprit(p, p.Faults.Rates(Settings.Stall.ForMs), ranking.Scope.PageSize));
+        }
+
         var candidates = new List<CandidateReport>();
-        foreach (int i in ranking.CandidatesInOrder())
+        foreach (int i in stall ? StallCulprit.CandidatesInOrder(ranking, Settings.Stall.ForMs) : ranking.CandidatesInOrder())
         {
             if (candidates.Count == Settings.CandidatesInEvent)
             {
@@ -238,13 +250,15 @@ public sealed partial class MonitorLoop
                 RssKiB = c.Process.RssPages * kibPerPage,
                 GrowthKiB = c.GrowthPages * kibPerPage,
                 Tier = Explanation.Describe(c.Tier),
-                Reasons = Explanation.Reasons(in c, ranking.Scope, i == ranking.KernelVictim, i == victimIndex),
+                Reasons = stall
+                    ? [StallExplanation.DescribeCulprit(c.Process, c.Process.Faults.Rates(Settings.Stall.ForMs), ranking.Scope.PageSize), .. Explanation.Reasons(in c, ranking.Scope, i == ranking.KernelVictim, i == victimIndex)]
+                    : Explanation.Reasons(in c, ranking.Scope, i == ranking.KernelVictim, i == victimIndex),
             }.WithPlacement(in c));
         }
 
         string signalName = signal == Signals.SIGKILL ? "SIGKILL" : "SIGTERM";
-        string trigger = Trigger(level, sample, thresholdKiB);
-        string why = reasons.Count > 1 ? string.Join("; ", reasons.Skip(1)) : "highest score";
+        string trigger = stallKill is { } k ? k.Reason : Trigger(level, sample, thresholdKiB);
+        string why = stallKill is not null ? reasons[0] : reasons.Count > 1 ? string.Join("; ", reasons.Skip(1)) : "highest score";
         int? kernelVictim = ranking.KernelVictim >= 0 ? ranking[ranking.KernelVictim].Process.Pid : null;
         string unitText = UnitText(plan);
         return new DaemonEvent
@@ -263,9 +277,19 @@ public sealed partial class MonitorLoop
             Reason = $"{trigger}; chosen: {why}",
             Reasons = reasons,
             AvailableKiB = sample.AvailableKiB,
-            ThresholdKiB = thresholdKiB,
+            ThresholdKiB = stallKill is null ? thresholdKiB : null,
             TotalKiB = sample.TotalKiB,
-            Level = level == PressureLevel.Kill ? "kill" : "term",
+            Level = stallKill is not null ? "stall" : level == PressureLevel.Kill ? "kill" : "term",
+            Trigger = stallKill is not null ? "stall" : null,
+            StallPercent = stallKill?.Fields.StallPercent,
+            StallAbovePercent = stallKill is not null ? Settings.Stall.AbovePercent : null,
+            StallWindowMs = stallKill is not null ? Settings.Stall.ForMs : null,
+            StallKind = stallKill is not null ? Settings.Stall.KindText : null,
+            StallAvg10 = stallKill is not null ? scope.Stall!.Sample.Avg10(Settings.Stall.Kind) : null,
+            MajorFaultsPerSecond = stallKill?.Fields.MajorFaultsPerSecond,
+            SwapInKiBPerSecond = stallKill?.Fields.SwapInKiBPerSecond,
+            SwapOutKiBPerSecond = stallKill?.Fields.SwapOutKiBPerSecond,
+            SwapKiB = stallKill?.Fields.SwapKiB,
             Candidates = candidates,
             KernelVictim = kernelVictim,
             RssKiB = p.RssPages * kibPerPage,

@@ -4,7 +4,9 @@ using System.Diagnostics;
 using System.Globalization;
 using Pardon.Core;
 using Pardon.Core.Engine;
+using Pardon.Core.Stall;
 using Pardon.Daemon.Events;
+using Pardon.Daemon.Stall;
 using Pardon.Linux;
 using Pardon.Linux.Io;
 using Pardon.Linux.Monitoring;
@@ -68,7 +70,7 @@ public sealed partial class MonitorLoop : IDisposable
         Stop = stop;
         _stepSettings = settings.ToStepSettings();
         _selector = new VictimSelector(policy);
-        Table = new ProcessTable(procRoot);
+        Table = new ProcessTable(procRoot) { FaultWindowMs = settings.Stall.ForMs };
         SystemMemory = new SystemMemoryReader(procRoot);
         Epoll = new EpollSet();
         int errno = Epoll.Add(stop.Fd, EpollSet.In, EngineToken.Make(EngineToken.Stop, 0, 0));
@@ -168,6 +170,7 @@ public sealed partial class MonitorLoop : IDisposable
         string label = resolved.Cgroup?.Path ?? "system";
         long now = Clock.BootTimeMs();
         ScopeWakeup[] wakeups;
+        ScopeStall? stall = null;
         MemorySample first;
         ResolvedThresholds levels;
         bool limited;
@@ -181,10 +184,12 @@ public sealed partial class MonitorLoop : IDisposable
             levels = Settings.Thresholds.Resolve(in first, out _);
             limited = resolved.Cgroup is null || resolved.ComputeOomScope().Limited;
             warn ??= (code, message) => Warn(code, label, message);
-            wakeups = [.. ScopeWakeups.Arm(resolved, first, levels, _procRoot, warn)];
+            stall = CreateStall(resolved, warn);
+            wakeups = [.. ScopeWakeups.Arm(resolved, first, levels, _procRoot, warn, stall)];
         }
         catch
         {
+            stall?.Dispose();
             resolved.Dispose();
             throw;
         }
@@ -208,7 +213,11 @@ public sealed partial class MonitorLoop : IDisposable
             LastThresholds = levels,
         };
         var monitor = new ScopeMonitor(resolved, _selector, Table, ownsScope: true);
-        var scope = new WatchedScope(this, slot, generation, monitor, new ScopeStep(_stepSettings), statistics, wakeups, first.TotalKiB);
+        var step = new ScopeStep(_stepSettings);
+        step.UseStall(stall?.Tracker);
+        statistics.Stall = stall?.Settings ?? StallSettings.Off;
+        statistics.PsiSource = stall?.Source?.Path;
+        var scope = new WatchedScope(this, slot, generation, monitor, step, statistics, wakeups, first.TotalKiB) { Stall = stall };
         RegisterWakeups(scope);
 
         _slots[slot] = scope;
@@ -327,13 +336,17 @@ public sealed partial class MonitorLoop : IDisposable
         UnregisterWakeups(scope);
         foreach (ScopeWakeup w in scope.Wakeups)
         {
-            w.Owner.Dispose();
+            // The stall criterion's PSI trigger belongs to the scope's stall (it does not depend on the limit).
+            if (!ReferenceEquals(w.Owner, scope.Stall?.Trigger))
+            {
+                w.Owner.Dispose();
+            }
         }
 
         scope.Wakeups = [];
         scope.ArmedTotalKiB = sample.TotalKiB;
         string label = scope.Label;
-        scope.Wakeups = [.. ScopeWakeups.Arm(scope.Resolved, sample, levels, _procRoot, (code, message) => Warn(code, label, message))];
+        scope.Wakeups = [.. ScopeWakeups.Arm(scope.Resolved, sample, levels, _procRoot, (code, message) => Warn(code, label, message), scope.Stall)];
         RegisterWakeups(scope);
     }
 
@@ -471,7 +484,19 @@ public sealed partial class MonitorLoop : IDisposable
         }
 
         scope.UnreadableReported = false;
-        ScopeDecision d = scope.Step.Step(new ScopeInput(in sample, now, scope.Tracker.Progress, scope.CoveredByWakeup()));
+        var input = new ScopeInput(in sample, now, scope.Tracker.Progress, scope.CoveredByWakeup());
+        StallPhase stallBefore = scope.Step.Stall?.Phase ?? StallPhase.Off;
+        if (scope.Stall is { } stall && stall.Read(out long stallTotalUs))
+        {
+            input = input with { StallTotalUs = stallTotalUs };
+        }
+
+        ScopeDecision d = scope.Step.Step(in input);
+        if (scope.Stall is not null)
+        {
+            StallTicked(scope, stallBefore, now);
+        }
+
         if (scope.Step.LevelMisfit != scope.ReportedMisfit)
         {
             ReportLevelFit(scope, in sample);
@@ -502,7 +527,9 @@ public sealed partial class MonitorLoop : IDisposable
             scope.EpisodeStartTicks = Stopwatch.GetTimestamp();
             st.PressureEpisodes++;
             Statistics.PressureEpisodes++;
-            scope.PendingPressure = PressureEvent(scope, d.Level, in sample, d.ThresholdKiB);
+            scope.PendingPressure = scope.Step.StallRaised && scope.Stall is { } s
+                ? StallPressureEvent(scope, s, now, cooldown: false)
+                : PressureEvent(scope, d.Level, in sample, d.ThresholdKiB);
         }
 
         long wake = d.WakeAtMs;
@@ -510,8 +537,10 @@ public sealed partial class MonitorLoop : IDisposable
         {
             case ScopeAction.ActTerm:
             case ScopeAction.ActKill:
-                ActOutcome outcome = Act(scope, d.Level, in sample, d.Levels, d.ThresholdKiB);
-                wake = scope.Step.Acted(outcome, Clock.BootTimeMs());
+                ActOutcome outcome = Act(scope, d.Level, in sample, d.Levels, d.ThresholdKiB, stall: scope.Step.StallRaised);
+                long acted = Clock.BootTimeMs();
+                wake = scope.Step.Acted(outcome, acted);
+                scope.Step.StallActed(outcome, acted);
                 break;
             case ScopeAction.Escalate:
                 scope.Tracker.Escalate(d.Level == PressureLevel.Kill, in sample, d.Levels, now);
@@ -528,7 +557,7 @@ public sealed partial class MonitorLoop : IDisposable
 
         if (!scope.Ended)
         {
-            _deadlines.Set(ScopeKey(scope.Slot), Math.Min(wake, scope.Tracker.NextDeadlineMs));
+            _deadlines.Set(ScopeKey(scope.Slot), Math.Min(scope.Step.WithStallReading(wake), scope.Tracker.NextDeadlineMs));
         }
     }
 

@@ -6,7 +6,7 @@ using Pardon.Core.Engine;
 namespace Pardon.Daemon.Monitor;
 
 /// <summary>The monitor loop's settings, resolved from the configuration and the command line.</summary>
-public sealed record MonitorSettings
+public sealed partial record MonitorSettings
 {
     public required Thresholds Thresholds { get; init; }
 

@@ -9,7 +9,7 @@ namespace Pardon.Daemon.Monitor;
 /// written by one thread; readers accept a torn read of an unrelated pair, never of a single 64-bit value
 /// on x64/arm64. The object outlives its scope (a reader may hold it after the scope ended).
 /// </summary>
-public sealed class ScopeStatistics
+public sealed partial class ScopeStatistics
 {
     public ScopeStatistics(string label, ScopeKind kind, string? pattern, bool limited)
     {

@@ -1,6 +1,7 @@
 // This file is part of Pardon, a userspace OOM killer for Linux.
 
 using Pardon.Core;
+using Pardon.Daemon.Stall;
 using Pardon.Linux;
 using Pardon.Linux.Monitoring;
 
@@ -15,10 +16,15 @@ namespace Pardon.Daemon.Monitor;
 public static class ScopeWakeups
 {
     /// <param name="warn">Reports a wake-up that could not be armed (code, message).</param>
-    public static List<ScopeWakeup> Arm(ResolvedScope scope, MemorySample first, ResolvedThresholds levels, string procRoot, Action<string, string> warn)
+    /// <param name="stall">The scope's stall criterion: its PSI trigger, when armed, is the scope's PSI wake-up (v1 twins included).</param>
+    public static List<ScopeWakeup> Arm(ResolvedScope scope, MemorySample first, ResolvedThresholds levels, string procRoot, Action<string, string> warn, ScopeStall? stall = null)
     {
         var wakeups = new List<ScopeWakeup>();
-        if (scope.Cgroup is not { Version: CgroupVersion.V1 })
+        if (stall?.Trigger is { } trigger)
+        {
+            wakeups.Add(new ScopeWakeup(trigger, trigger.Fd, EpollSet.Pri, static () => { }, trigger.Description));
+        }
+        else if (scope.Cgroup is not { Version: CgroupVersion.V1 })
         {
             string pressure = scope.Cgroup is { } v2 ? v2.FilePath("memory.pressure") : Path.Combine(procRoot, "pressure/memory");
 

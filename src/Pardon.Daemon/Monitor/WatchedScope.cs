@@ -11,7 +11,7 @@ namespace Pardon.Daemon.Monitor;
 /// pure step (levels, poll planner, episode), its kill tracker, its wake-up descriptors and its figures.
 /// Owned by the monitor thread from the moment the loop runs.
 /// </summary>
-internal sealed class WatchedScope : IDisposable
+internal sealed partial class WatchedScope : IDisposable
 {
     public WatchedScope(MonitorLoop loop, int slot, int generation, ScopeMonitor monitor, ScopeStep step, ScopeStatistics statistics, ScopeWakeup[] wakeups, long armedTotalKiB)
     {
@@ -91,6 +91,7 @@ internal sealed class WatchedScope : IDisposable
     public void Dispose()
     {
         Tracker.Dispose();
+        Stall?.Dispose();
         foreach (ScopeWakeup w in Wakeups)
         {
             w.Owner.Dispose();

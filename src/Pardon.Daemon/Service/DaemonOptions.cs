@@ -5,7 +5,7 @@ using Pardon.Core;
 namespace Pardon.Daemon.Service;
 
 /// <summary>What `pardon daemon` was given on its command line; each non-null value overrides the configuration.</summary>
-public sealed record DaemonOptions
+public sealed partial record DaemonOptions
 {
     public string? ConfigPath { get; init; }
 

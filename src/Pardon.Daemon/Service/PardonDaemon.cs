@@ -82,6 +82,7 @@ public sealed partial class PardonDaemon : IDisposable
             throw new ConfigException("--metrics-listen: " + listenProblem);
         }
 
+        ConfigLoader.ApplyStallOverrides(config, options.StallAbove, options.StallOff, options.StallFor);
         config.Socket = options.Socket ?? config.Socket;
         config.StateFile = PardonConfig.ResolveStateFile(config, options.State);
         config.EventsFile = options.EventsFile ?? config.EventsFile;
@@ -206,6 +207,7 @@ public sealed partial class PardonDaemon : IDisposable
 
             // Four growth records per window keep its checkpoints (moved every half window) meaningful.
             CoveredScanInterval = TimeSpan.FromTicks(Math.Clamp(config.GrowthWindow.Ticks / 4, TimeSpan.TicksPerSecond, 10 * TimeSpan.TicksPerSecond)),
+            Stall = config.Stall,
         };
         _loop = new MonitorLoop(settings, config.ToPolicy(Environment.ProcessId), _events, pardons?.View, pardons is null ? null : pardons.OnScan, _stop, systemd is null ? null : systemd.PingWatchdog);
         _owned.Add(_loop);
@@ -253,9 +255,13 @@ public sealed partial class PardonDaemon : IDisposable
             KillBelowKiB = primary?.LastThresholds.KillKiB,
             AvailableKiB = primary?.LastSample.AvailableKiB,
             TotalKiB = primary?.LastSample.TotalKiB,
+            PsiSource = primary?.PsiSource,
+            StallAbovePercent = primary?.Stall.AbovePercent,
+            StallWindowMs = primary is { Stall.Enabled: true } ? primary.Stall.ForMs : null,
+            StallKind = primary is { Stall.Enabled: true } ? primary.Stall.KindText : null,
             Message = primary is { } p1 && _loop.ScopeCount == 1
                 ? string.Create(CultureInfo.InvariantCulture,
-                    $"Pardon {Version} watching {scopeText}: available {Units.FormatKiB(p1.LastSample.AvailableKiB)} of {Units.FormatKiB(p1.LastSample.TotalKiB)}; SIGTERM at {Units.FormatKiB(p1.LastThresholds.TermKiB)} ({config.TermBelow}), SIGKILL at {Units.FormatKiB(p1.LastThresholds.KillKiB)} ({config.KillBelow}){(_options.DryRun ? "; dry run: nothing will be killed" : "")}; config: {config.Source}")
+                    $"Pardon {Version} watching {scopeText}: available {Units.FormatKiB(p1.LastSample.AvailableKiB)} of {Units.FormatKiB(p1.LastSample.TotalKiB)}; SIGTERM at {Units.FormatKiB(p1.LastThresholds.TermKiB)} ({config.TermBelow}), SIGKILL at {Units.FormatKiB(p1.LastThresholds.KillKiB)} ({config.KillBelow}){StallText(p1)}{(_options.DryRun ? "; dry run: nothing will be killed" : "")}; config: {config.Source}")
                 : string.Create(CultureInfo.InvariantCulture,
                     $"Pardon {Version} watching {scopeText}: {_loop.ScopeCount} scope(s) now; SIGTERM at {config.TermBelow}, SIGKILL at {config.KillBelow} of each scope's memory{(_options.DryRun ? "; dry run: nothing will be killed" : "")}; config: {config.Source}"),
         });
@@ -323,6 +329,7 @@ public sealed partial class PardonDaemon : IDisposable
             Hooks = hooks,
             Notifications = notifications,
             Prediction = StatusPrediction.Build(first is { Kind: ScopeKind.Cgroup } primaryScope ? primaryScope.Label : null, s),
+            Stall = first is not null ? StallStatus.From(first) : null,
         };
     }
 

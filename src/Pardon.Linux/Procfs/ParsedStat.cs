@@ -16,7 +16,9 @@ internal struct ParsedStat
     public int session;         // (6)
     // (7) tty_nr, (8) tpgid
     public uint flags;          // (9) PF_* flags; PF_KTHREAD marks kernel threads
-    // (10) minflt ... (13) cmajflt
+    // (10) minflt, (11) cminflt
+    public ulong majflt;        // (12) faults that needed I/O (a page read from swap or from its file)
+    // (13) cmajflt
     public ulong utime;         // (14) clock ticks
     public ulong stime;         // (15) clock ticks
     // (16) cutime ... (19) nice

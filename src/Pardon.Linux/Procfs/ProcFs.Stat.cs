@@ -54,7 +54,11 @@ internal static partial class ProcFs
         result.flags = (uint)flags;
         Utf8Number.NextToken(ref rest); // (10) minflt
         Utf8Number.NextToken(ref rest); // (11) cminflt
-        Utf8Number.NextToken(ref rest); // (12) majflt
+        if (!Utf8Number.TryParseUInt64(Utf8Number.NextToken(ref rest), out result.majflt)) // (12) majflt
+        {
+            return false;
+        }
+
         Utf8Number.NextToken(ref rest); // (13) cmajflt
         if (!Utf8Number.TryParseUInt64(Utf8Number.NextToken(ref rest), out result.utime) || // (14) utime
             !Utf8Number.TryParseUInt64(Utf8Number.NextToken(ref rest), out result.stime)) // (15) stime

@@ -182,6 +182,7 @@ public sealed partial class ProcessTable : IDisposable
             {
                 entry.Generation = generation;
                 entry.Facts.Growth.Record(_roundNowMs, entry.Facts.RssPages, _roundGrowthWindowMs);
+                entry.Facts.Faults.Record(_roundNowMs, entry.Facts.MajorFaults, entry.Facts.RssPages, entry.Facts.SwapPages, FaultWindowMs);
             }
 
             if (entry.ViewStamp == stamp)
@@ -396,6 +397,7 @@ public sealed partial class ProcessTable : IDisposable
         f.Pgid = stat.pgrp;
         f.State = stat.state;
         SetApproximateRss(f, stat.rss);
+        f.MajorFaults = stat.majflt;
         if (!identityOnly)
         {
             f.StartTime = stat.starttime;

@@ -64,6 +64,20 @@ public sealed class PrometheusWriterTests
             LastReactionLatencyMs = lastLatencyMs,
             ReactionLatency = reaction.Snapshot(),
             DecisionTime = decision.Snapshot(),
+            Stall = new StallStatus
+            {
+                Kind = "full",
+                AbovePercent = 40,
+                WindowMs = 10_000,
+                Percent = 12.5,
+                Covered = true,
+                SustainedMs = 2_000,
+                Phase = "building",
+                Avg10 = 8.25,
+                Avg60 = 2.5,
+                Source = "/proc/pressure/memory",
+                Kills = 1,
+            },
         };
     }
 
@@ -143,6 +157,27 @@ public sealed class PrometheusWriterTests
         pardon_decision_seconds_bucket{scope="system",le="+Inf"} 2
         pardon_decision_seconds_sum{scope="system"} 0.0042
         pardon_decision_seconds_count{scope="system"} 2
+        # HELP pardon_stall_ratio Share of the stall window the scope's tasks waited on memory (PSI, of the configured kind; a lower bound from the total= counter); NaN without a PSI source.
+        # TYPE pardon_stall_ratio gauge
+        pardon_stall_ratio{scope="system"} 0.125
+        # HELP pardon_stall_threshold_ratio The stall criterion's share (thresholds.stall_above); NaN when the criterion is off.
+        # TYPE pardon_stall_threshold_ratio gauge
+        pardon_stall_threshold_ratio{scope="system"} 0.4
+        # HELP pardon_stall_window_seconds The stall criterion's window (thresholds.stall_for).
+        # TYPE pardon_stall_window_seconds gauge
+        pardon_stall_window_seconds{scope="system"} 10
+        # HELP pardon_stall_sustained_seconds How long the stall has held half the criterion's share in every tenth of the window, counting back from now.
+        # TYPE pardon_stall_sustained_seconds gauge
+        pardon_stall_sustained_seconds{scope="system"} 2
+        # HELP pardon_stall_avg10_ratio The kernel's 10 s average of the same PSI line; NaN without a PSI source.
+        # TYPE pardon_stall_avg10_ratio gauge
+        pardon_stall_avg10_ratio{scope="system"} 0.0825
+        # HELP pardon_stall_avg60_ratio The kernel's 60 s average of the same PSI line; NaN without a PSI source.
+        # TYPE pardon_stall_avg60_ratio gauge
+        pardon_stall_avg60_ratio{scope="system"} 0.025
+        # HELP pardon_stall_kills_total Victims signalled because the memory-stall criterion was met (also in pardon_kills_total).
+        # TYPE pardon_stall_kills_total counter
+        pardon_stall_kills_total{scope="system"} 1
         # HELP pardon_monitor_iterations_total Memory readings taken by the monitor loop (every scope's).
         # TYPE pardon_monitor_iterations_total counter
         pardon_monitor_iterations_total{scope="daemon"} 12345
