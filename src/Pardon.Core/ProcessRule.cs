@@ -57,7 +57,7 @@ public sealed class ProcessRule
             return false;
         }
 
-        if (Comm is not null && !Comm.IsMatch(p.Comm))
+        if (Comm is not null && !Searches(Comm, p.Comm))
         {
             return false;
         }
@@ -72,7 +72,24 @@ public sealed class ProcessRule
             return false;
         }
 
-        return Cmdline is null || Cmdline.IsMatch(p.Cmdline);
+        return Cmdline is null || Searches(Cmdline, p.Cmdline);
+    }
+
+    /// <summary>
+    /// A regex search that never throws into the kill path. The configuration builds rules with the
+    /// non-backtracking engine (linear time, no timeout); a rule built otherwise that times out counts as
+    /// not matching, so one bad rule costs its own effect, never the decision.
+    /// </summary>
+    private static bool Searches(Regex regex, string input)
+    {
+        try
+        {
+            return regex.IsMatch(input);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
     }
 
     /// <summary>"exe /usr/bin/i3lock, user 1000".</summary>

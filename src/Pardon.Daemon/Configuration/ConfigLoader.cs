@@ -540,7 +540,16 @@ public static partial class ConfigLoader
 
             try
             {
-                return new Regex(s, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+                // The kill path matches rules against every candidate's command line: a backtracking regex
+                // could take exponential time there (a timeout would throw in the middle of a decision, or
+                // turn a rule off under load). The non-backtracking engine runs in time linear in the input
+                // (at most 4 KiB of command line), so a rule costs the same on a loaded machine as in a test.
+                return new Regex(s, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+            }
+            catch (NotSupportedException ex)
+            {
+                Error(path, $"\"{s}\" uses a construct rules cannot have (backreferences, lookarounds and atomic groups cannot be matched in linear time): {ex.Message}");
+                return null;
             }
             catch (ArgumentException ex)
             {
