@@ -24,4 +24,16 @@ public readonly record struct ResolvedThresholds(long TermKiB, long KillKiB, lon
         thresholdKiB = TermKiB;
         return PressureLevel.None;
     }
+
+    /// <summary>
+    /// How far the reading is from the terminate level, in KiB: acting needs memory and swap both low, so with
+    /// swap the distance is the larger of the two (a cgroup at its limit whose swap is mostly free is not one
+    /// reading from a shortage, and polling it every 2 ms would only burn a CPU the thrashing scope needs).
+    /// Each falls no faster than memory is filled, so this over the fill rate never oversleeps a crossing.
+    /// </summary>
+    public long HeadroomKiB(in MemorySample s)
+    {
+        long memory = s.AvailableKiB - TermKiB;
+        return s.SwapTotalKiB <= 0 ? memory : Math.Max(memory, s.SwapFreeKiB - SwapTermKiB);
+    }
 }

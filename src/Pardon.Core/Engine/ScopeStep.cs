@@ -84,7 +84,8 @@ public sealed partial class ScopeStep
 
         InEpisode = false;
         _dryRunDecided = false;
-        double sleepMs = _planner.Next(sample.AvailableKiB, levels.TermKiB, now);
+        // The planner sees the distance to acting (memory, or swap while swap is still free), as if it were memory.
+        double sleepMs = _planner.Next(levels.TermKiB + levels.HeadroomKiB(in sample), levels.TermKiB, now);
         bool plentiful = sleepMs >= Settings.PollMaxMs;
         long scanInterval = plentiful ? Settings.IdleScanIntervalMs : input.CoveredByWakeup ? Settings.CoveredScanIntervalMs : Settings.ScanIntervalMs;
         bool scanDue = now >= _nextScanMs || (!plentiful && now - _lastScanMs >= scanInterval);

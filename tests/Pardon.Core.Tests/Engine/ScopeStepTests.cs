@@ -49,6 +49,24 @@ public sealed class ScopeStepTests
     }
 
     [Fact]
+    public void MemoryAtTheLimit_SwapStillFree_SleepsBySwapsHeadroom_NotTheShortestPoll()
+    {
+        // A cgroup full of memory with 1 GiB of swap free: nothing can be done until swap runs low too, so the
+        // distance to acting is swap's (1 GiB − 10 %), and the step must not poll every 2 ms meanwhile.
+        var step = new ScopeStep(Settings());
+        const long Swap = 1024 * 1024;
+
+        ScopeDecision d = step.Step(Reading(BelowKill, 1000, swapTotalKiB: Swap, swapFreeKiB: Swap));
+
+        Assert.Equal(ScopeAction.None, d.Action);
+        Assert.InRange(d.SleepMs, 140, 160); // (1 GiB − 102.4 MiB) at 6 GiB/s ≈ 150 ms
+        Assert.Equal((1024 * 1024) - 104_857, d.Levels.HeadroomKiB(new MemorySample(TotalKiB, BelowKill, Swap, Swap, 1000)));
+
+        // Swap low as well: the terminate level, at once.
+        Assert.Equal(ScopeAction.ActKill, step.Step(Reading(BelowKill, 1200, swapTotalKiB: Swap, swapFreeKiB: 40 * 1024)).Action);
+    }
+
+    [Fact]
     public void ScanSchedule_EverySecondNearTheLevel_EveryTenSecondsWhenPlentiful()
     {
         var near = new ScopeStep(Settings());
@@ -136,7 +154,9 @@ public sealed class ScopeStepTests
         ScopeDecision d = step.Step(Reading(BelowKill, 0, swapTotalKiB: 1_000_000, swapFreeKiB: 900_000));
 
         Assert.Equal(ScopeAction.None, d.Action);
-        Assert.Equal(2, d.SleepMs);   // at the level: the shortest poll
+        // Memory is at the level, but 800 000 KiB of swap stand between it and acting: (900 000 − 100 000) KiB
+        // at 6 GiB/s ≈ 127 ms, not the shortest poll (which spun at 2 ms for as long as swap stayed free).
+        Assert.InRange(d.SleepMs, 120, 135);
     }
 
     [Fact]

@@ -31,7 +31,8 @@ public sealed class StallTests
 
     /// <summary>
     /// The scenario is real: with the criterion off, the daemon (levels only) leaves the thrasher alone and the
-    /// cgroup stays stalled — more than 40 % "full" over the 8 s after the thrash got going. (~15 s)
+    /// cgroup stays stalled — well over the default criterion's 10 % "full" over the 8 s after the thrash got going
+    /// (15–25 % here once swap has filled, as the issue measured). (~15 s)
     /// </summary>
     [MemoryCgroupFact]
     public void CriterionOff_TheStallPersists_AndNothingIsKilled()
@@ -48,7 +49,7 @@ public sealed class StallTests
         List<JsonElement> events = daemon.Stop();
         string context = Context(scene, daemon.Describe(), thrasher, bystander);
 
-        Assert.True(share > 40, $"the thrash stalled the cgroup only {share:0} % of 8 s: not the freeze this test needs\n{context}");
+        Assert.True(share > 12, $"the thrash stalled the cgroup only {share:0} % of 8 s: not the freeze this test needs\n{context}");
         Assert.False(thrasher.HasExited, $"the thrasher died\n{context}");
         Assert.False(bystander.HasExited, $"the bystander died\n{context}");
         Assert.Empty(events.Named("kill"));
@@ -57,7 +58,7 @@ public sealed class StallTests
     }
 
     /// <summary>
-    /// The defaults (40 % "full" over 10 s): the thrasher — not the bystander — gets SIGKILL within the window
+    /// The defaults (10 % "full" over 10 s): the thrasher — not the bystander — gets SIGKILL within the window
     /// plus a few seconds of the stall's start, the stall ends, the kernel never fires, and the kill event names
     /// the stall and the culprit's figures. (~20 s)
     /// </summary>
@@ -102,7 +103,7 @@ public sealed class StallTests
     /// <summary>
     /// A burst: the thrasher stalls the cgroup hard for a few seconds (the first fill and a couple of passes) and then
     /// releases its memory. Shorter than the 6 s window, it kills nothing, although over the window it stalled
-    /// more than the 40 % share. (~15 s)
+    /// more than the 10 % share. (~15 s)
     /// </summary>
     [MemoryCgroupFact]
     public void Burst_ShorterThanTheWindow_KillsNothing()
@@ -123,7 +124,7 @@ public sealed class StallTests
 
         Assert.True(last is not null && (last.Value - began).TotalSeconds < 6,
             $"the burst stalled the cgroup from {began:HH:mm:ss.f} to {last:HH:mm:ss.f}: not shorter than the window\n{context}");
-        Assert.True(burstShare > 40, $"over the window the burst stalled only {burstShare:0} %: it should exceed the share, so that only the sustain rule spares it\n{context}");
+        Assert.True(burstShare > 10, $"over the window the burst stalled only {burstShare:0} %: it should exceed the share (10 %), so that only the sustain rule spares it\n{context}");
         Assert.Empty(events.Named("kill"));
         Assert.False(thrasher.HasExited, $"the thrasher died\n{context}");
         Assert.False(bystander.HasExited, $"the bystander died\n{context}");
@@ -134,7 +135,7 @@ public sealed class StallTests
     /// <summary>
     /// The whole system, in a dry run: the same thrasher raises the machine's stall ("some": on a shared machine
     /// other tasks keep running, so "full" stays low), and the daemon names the thrasher as the culprit although it
-    /// is neither the largest process (a 300 MiB stable process sits in another cgroup, and the kernel would pick
+    /// is neither the largest process (a 300 MiB stable process with oom_score_adj 500 sits in another cgroup, and the kernel would pick
     /// someone else) nor growing (growth does not count here: weight 0). Nothing is signalled. (~20 s)
     /// </summary>
     [MemoryCgroupFact]
@@ -142,10 +143,12 @@ public sealed class StallTests
     {
         using StallScene scene = StallScene.Create(LimitMiB, SwapMiB, _output);
         using TestCgroup large = TestCgroup.Create(400L << 20, _output);
-        CgroupProcess big = large.StartMemhog("--mib", "300");
+        // oom_score_adj 500 (raising needs no capability): the kernel's badness then puts this stable process far
+        // ahead of the thrasher, whatever the thrasher holds in RAM and swap when the stall is judged.
+        CgroupProcess big = large.StartMemhog("--mib", "300", "--adj", "500");
         big.WaitForReady(TimeSpan.FromSeconds(60));
         using SystemDaemon daemon = SystemDaemon.Start(_output, """
-            "thresholds": { "stall_above": "40%", "stall_for": "6s", "stall_kind": "some" },
+            "thresholds": { "stall_above": "8%", "stall_for": "6s", "stall_kind": "some" },
             "growth": { "weight": 0 }
             """);
         CgroupProcess bystander = scene.StartBystander(BystanderMiB);
@@ -199,7 +202,7 @@ public sealed class StallTests
         Assert.StartsWith("memory stalled ", reason, StringComparison.Ordinal);
         Assert.Contains($"pid {thrasher.Pid} (thrasher): ", reason, StringComparison.Ordinal);
         Assert.Contains("major faults/s", reason, StringComparison.Ordinal);
-        Assert.True(kill.Double("major_faults_per_s") > 0 && kill.Double("stall_percent") > 40, context);
+        Assert.True(kill.Double("major_faults_per_s") > 0 && kill.Double("stall_percent") > 10, context); // the default share
         Assert.True(!expectSwap || kill.Long("swap_kib") > 0, $"the thrasher had no swap\n{context}");
         Assert.Single(events.Named("kill"));
         Assert.Contains(events.Named("pressure"), e => e.Text("trigger") == "stall");
@@ -224,7 +227,9 @@ public sealed class StallTests
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            if (scene.Probe.FirstAbove(20) is DateTimeOffset began)
+            // A tenth of the second stalled: the default criterion (10 %) may act on a stall that never reaches
+            // more in any one second (a file thrash without swap runs at 15-19 % "full" here).
+            if (scene.Probe.FirstAbove(10) is DateTimeOffset began)
             {
                 return began;
             }

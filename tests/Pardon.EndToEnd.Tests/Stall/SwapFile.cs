@@ -10,17 +10,15 @@ namespace Pardon.EndToEnd.Tests.Stall;
 /// A swap file for one test (fallocate, mkswap, swapon), at most 2 GiB, always switched off and deleted:
 /// on Dispose, on process exit (even an unhandled exception), and — for a test host that was killed — by
 /// the sweep the first <see cref="Create"/> of every later run makes, which removes any
-/// <c>pardon-e2e-swap-PID-…</c> file whose PID is gone. Swap is machine-wide: while it is on, other
-/// helpers' tests would see it, so swap tests run only under the shared end-to-end lock (checked).
+/// <c>pardon-e2e-swap-PID-…</c> file whose PID is gone. Swap is machine-wide: the end-to-end tests run one
+/// assembly at a time (scripts/test), and the tests that turn swap on share one collection, so no other
+/// memory test of the run sees it.
 /// </summary>
 public sealed class SwapFile : IDisposable
 {
     public const long MaxBytes = 2L << 30;
     public const string Directory = "/var/tmp";
     public const string Prefix = "pardon-e2e-swap-";
-
-    /// <summary>The lock every end-to-end run on the shared machine is wrapped in (RULES: flock /work/coord/e2e.lock).</summary>
-    public const string SharedLock = "/work/coord/e2e.lock";
 
     private static readonly object s_gate = new();
     private static readonly HashSet<string> s_active = [];
@@ -54,7 +52,6 @@ public sealed class SwapFile : IDisposable
             throw new ArgumentOutOfRangeException(nameof(bytes), bytes, "a test swap file holds at most 2 GiB");
         }
 
-        RequireSharedLock();
         lock (s_gate)
         {
             if (!s_swept)
@@ -171,61 +168,6 @@ public sealed class SwapFile : IDisposable
                 log?.WriteLine(problem is null ? $"removed a stale swap file: {file}" : "stale swap file: " + problem);
             }
         }
-    }
-
-    /// <summary>
-    /// On the project's shared machine, swap may be on only while this run holds the shared end-to-end lock
-    /// (another helper's memory tests must not see it): the flock(1) this run was started under, an ancestor
-    /// of this process, holds a FLOCK on the lock file's inode (/proc/locks). Elsewhere (CI) there is no such file.
-    /// </summary>
-    private static void RequireSharedLock()
-    {
-        if (!File.Exists(SharedLock))
-        {
-            return;
-        }
-
-        string inode = Inode(SharedLock);
-        HashSet<int> holders = [];
-        foreach (string line in File.ReadAllLines("/proc/locks"))
-        {
-            string[] f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (f.Length > 5 && f[1] == "FLOCK" && f[5].EndsWith(":" + inode, StringComparison.Ordinal) &&
-                int.TryParse(f[4], NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
-            {
-                holders.Add(pid);
-            }
-        }
-
-        for (int pid = Environment.ProcessId; pid > 1; pid = ParentOf(pid))
-        {
-            if (holders.Contains(pid))
-            {
-                return;
-            }
-        }
-
-        throw new InvalidOperationException($"swap tests turn swap on for the whole machine: run them under the shared lock (flock {SharedLock} dotnet test ...)");
-    }
-
-    private static int ParentOf(int pid)
-    {
-        try
-        {
-            string stat = File.ReadAllText($"/proc/{pid}/stat");
-            string[] rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return int.Parse(rest[1], CultureInfo.InvariantCulture);
-        }
-        catch (Exception ex) when (ex is IOException or FormatException or IndexOutOfRangeException)
-        {
-            return 0;
-        }
-    }
-
-    private static string Inode(string path)
-    {
-        (int code, string output, _) = Exec("stat", "-c", "%i", path);
-        return code == 0 ? output.Trim() : "?";
     }
 
     private static void Run(string tool, params string[] args)
