@@ -51,6 +51,7 @@ public sealed partial class PrometheusWriter
         Histogram("pardon_reaction_latency_seconds", "Every kill, from the level seen crossed to the victim's exit.", scopes, m => m.ReactionLatency ?? HistogramSnapshot.Empty(LatencyHistogram.ReactionBuckets));
         Histogram("pardon_decision_seconds", "Every kill, from the level seen crossed to the signal sent (Pardon's own work).", scopes, m => m.DecisionTime ?? HistogramSnapshot.Empty(LatencyHistogram.DecisionBuckets));
         WriteStall(scopes);
+        WriteForecast(s);
         Metric("pardon_monitor_iterations_total", "counter", "Memory readings taken by the monitor loop (every scope's).", daemon, s.Iterations);
         Metric("pardon_monitor_steady_iterations_total", "counter", "Idle monitor iterations measured for allocations.", daemon, s.SteadyIterations);
         Metric("pardon_monitor_steady_allocated_bytes_total", "counter", "Bytes the monitor thread allocated in those iterations; stays 0 when the loop is allocation-free.", daemon, s.SteadyAllocatedBytes);

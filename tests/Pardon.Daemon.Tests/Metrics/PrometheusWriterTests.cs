@@ -36,6 +36,9 @@ public sealed class PrometheusWriterTests
         HooksStarted = 2,
         HooksFailed = 1,
         NotificationsSent = 2,
+        FillBytesPerSecond = 1_048_576,
+        SecondsToTerm = 12.5,
+        SecondsToOom = 30,
     };
 
     internal static ScopeMetrics FixedScope(string scope, double lastLatencyMs = 187.5)
@@ -178,6 +181,15 @@ public sealed class PrometheusWriterTests
         # HELP pardon_stall_kills_total Victims signalled because the memory-stall criterion was met (also in pardon_kills_total).
         # TYPE pardon_stall_kills_total counter
         pardon_stall_kills_total{scope="system"} 1
+        # HELP pardon_fill_rate_bytes_per_second How fast available memory falls (least squares over the last 10 s of readings); negative while it grows, NaN when unknown.
+        # TYPE pardon_fill_rate_bytes_per_second gauge
+        pardon_fill_rate_bytes_per_second{scope="system"} 1048576
+        # HELP pardon_seconds_to_term_level Seconds until the SIGTERM level at that rate; 0 when reached, NaN when memory is not filling.
+        # TYPE pardon_seconds_to_term_level gauge
+        pardon_seconds_to_term_level{scope="system"} 12.5
+        # HELP pardon_seconds_to_kernel_oom Seconds until the kernel's OOM (the memcg that fails first) at that rate; 0 when due, NaN when memory is not filling.
+        # TYPE pardon_seconds_to_kernel_oom gauge
+        pardon_seconds_to_kernel_oom{scope="system"} 30
         # HELP pardon_monitor_iterations_total Memory readings taken by the monitor loop (every scope's).
         # TYPE pardon_monitor_iterations_total counter
         pardon_monitor_iterations_total{scope="daemon"} 12345
