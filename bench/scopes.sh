@@ -14,6 +14,6 @@ if [ "$build" = jit ]; then
   dotnet publish src/Pardon.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$out/jit" --nologo -v:q >/dev/null
 else
   echo "building (Native AOT)..." >&2
-  dotnet publish src/Pardon.Cli -c Release -r linux-x64 -p:PardonAot=true -o "$out/aot" --nologo -v:q >/dev/null
+  ./scripts/publish "$out/aot" >/dev/null
 fi
 exec python3 bench/scopes/bench.py --pardon "$out/$build/pardon" --build "$build" "$@"

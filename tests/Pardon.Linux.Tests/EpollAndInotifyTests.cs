@@ -1,7 +1,6 @@
 // This file is part of Pardon, a userspace OOM killer for Linux.
 
 using System.Diagnostics;
-using System.Globalization;
 using Pardon.Linux.Monitoring;
 using Pardon.Linux.Processes;
 
@@ -33,7 +32,7 @@ public sealed class EpollAndInotifyTests : IDisposable
         }
         """;
 
-    private static readonly Lazy<Dictionary<string, long>> s_c = new(CompileAndRun);
+    private static readonly Lazy<Dictionary<string, long>> s_c = new(() => CHeaderProbe.CompileAndRun(Program, "epoll"));
     private readonly TempTree _tree = new();
 
     public void Dispose() => _tree.Dispose();
@@ -146,43 +145,5 @@ public sealed class EpollAndInotifyTests : IDisposable
         Assert.Contains((wd, DirectoryChange.SelfRemoved, ""), seen);
         Assert.Contains((wd, DirectoryChange.WatchEnded, ""), seen);
         Assert.Equal(0, watcher.Drain((_, _, _) => { }));  // drained: non-blocking, nothing left
-    }
-
-    private static Dictionary<string, long> CompileAndRun()
-    {
-        string dir = Directory.CreateTempSubdirectory("pardon-unit-cc-").FullName;
-        try
-        {
-            string source = Path.Combine(dir, "epoll.c");
-            string binary = Path.Combine(dir, "epoll");
-            File.WriteAllText(source, Program);
-            Run("cc", $"-Wall -Werror -o {binary} {source}");
-            var values = new Dictionary<string, long>();
-            foreach (string line in Run(binary, "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            {
-                int space = line.LastIndexOf(' ');
-                values[line[..space]] = long.Parse(line[(space + 1)..], CultureInfo.InvariantCulture);
-            }
-
-            return values;
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    private static string Run(string program, string arguments)
-    {
-        using Process p = Process.Start(new ProcessStartInfo(program, arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        })!;
-        string stdout = p.StandardOutput.ReadToEnd();
-        string stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return p.ExitCode == 0 ? stdout : throw new InvalidOperationException($"{program} {arguments} failed: {stderr}");
     }
 }

@@ -1,6 +1,5 @@
 // This file is part of Pardon, a userspace OOM killer for Linux.
 
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -72,7 +71,7 @@ public sealed class InteropConstantsTests
         }
         """;
 
-    private static readonly Lazy<Dictionary<string, long>> s_c = new(CompileAndRun);
+    private static readonly Lazy<Dictionary<string, long>> s_c = new(() => CHeaderProbe.CompileAndRun(Program, "constants"));
 
     public static TheoryData<string, long> Constants => new()
     {
@@ -210,42 +209,4 @@ public sealed class InteropConstantsTests
     }
 
     private static long Offset<T>(string field) => Marshal.OffsetOf<T>(field).ToInt64();
-
-    private static Dictionary<string, long> CompileAndRun()
-    {
-        string dir = Directory.CreateTempSubdirectory("pardon-unit-cc-").FullName;
-        try
-        {
-            string source = Path.Combine(dir, "constants.c");
-            string binary = Path.Combine(dir, "constants");
-            File.WriteAllText(source, Program);
-            Run("cc", $"-Wall -Werror -o {binary} {source}");
-            var values = new Dictionary<string, long>();
-            foreach (string line in Run(binary, "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            {
-                int space = line.LastIndexOf(' ');
-                values[line[..space]] = long.Parse(line[(space + 1)..], CultureInfo.InvariantCulture);
-            }
-
-            return values;
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    private static string Run(string program, string arguments)
-    {
-        using Process p = Process.Start(new ProcessStartInfo(program, arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        })!;
-        string stdout = p.StandardOutput.ReadToEnd();
-        string stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return p.ExitCode == 0 ? stdout : throw new InvalidOperationException($"{program} {arguments} failed: {stderr}");
-    }
 }

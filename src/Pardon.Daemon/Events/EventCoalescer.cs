@@ -33,9 +33,15 @@ public sealed class EventCoalescer
     /// Offers an event raised at <paramref name="now"/>. True: it was absorbed (do not queue it). False: queue
     /// it; <paramref name="flushed"/> is then a summary of the previous window to queue before it, or null.
     /// </summary>
-    public bool TryAbsorb(DaemonEvent e, long now, out DaemonEvent? flushed)
+    public bool TryAbsorb(DaemonEvent e, long now, out DaemonEvent? flushed) => TryAbsorb(e, now, out flushed, out _);
+
+    /// <inheritdoc cref="TryAbsorb(DaemonEvent, long, out DaemonEvent?)"/>
+    /// <param name="opened">True when this repeat is the first of its window: a summary is now due at the window's end
+    /// (the pipeline, which sleeps until something is due, must look again).</param>
+    public bool TryAbsorb(DaemonEvent e, long now, out DaemonEvent? flushed, out bool opened)
     {
         flushed = null;
+        opened = false;
         if (_windowTicks <= 0)
         {
             return false;
@@ -59,29 +65,39 @@ public sealed class EventCoalescer
         if (now < end)
         {
             Volatile.Write(ref slot.Last, e); // Last before Count: a flush that sees the count sees an event
-            Interlocked.Increment(ref slot.Count);
+            opened = Interlocked.Increment(ref slot.Count) == 1;
             Interlocked.Increment(ref _absorbed);
             return true;
         }
 
         if (Interlocked.CompareExchange(ref slot.WindowEnd, now + _windowTicks, end) != end)
         {
-            return TryAbsorb(e, now, out flushed); // another thread restarted the window first: we are a repeat
+            return TryAbsorb(e, now, out flushed, out opened); // another thread restarted the window first: we are a repeat
         }
 
         flushed = Flush(slot); // the window that ended, unless the pipeline's sweep wrote it already
         return false;
     }
 
-    /// <summary>Summaries of the windows that have closed by <paramref name="now"/>; forgets kinds silent for a long while.</summary>
-    public void Sweep(long now, List<DaemonEvent> summaries)
+    /// <summary>
+    /// Summaries of the windows that have closed by <paramref name="now"/>; forgets kinds silent for a long while.
+    /// Returns when the next summary falls due (the earliest end of a window holding repeats), long.MaxValue
+    /// when none does: an idle pipeline then sleeps until an event arrives.
+    /// </summary>
+    public long Sweep(long now, List<DaemonEvent> summaries)
     {
+        long nextDue = long.MaxValue;
         foreach (KeyValuePair<Key, Slot> pair in _slots)
         {
             Slot slot = pair.Value;
             long end = Volatile.Read(ref slot.WindowEnd);
             if (now < end)
             {
+                if (Volatile.Read(ref slot.Count) > 0)
+                {
+                    nextDue = Math.Min(nextDue, end);
+                }
+
                 continue;
             }
 
@@ -94,6 +110,8 @@ public sealed class EventCoalescer
                 _slots.TryRemove(pair);
             }
         }
+
+        return nextDue;
     }
 
     private static DaemonEvent? Flush(Slot slot)

@@ -105,8 +105,13 @@ public sealed class EventLog : IEventSink, IDisposable
         bool critical = EventClass.IsCritical(e);
         if (EventClass.IsCoalescible(e))
         {
-            if (_coalescer.TryAbsorb(e, Stopwatch.GetTimestamp(), out DaemonEvent? flushed))
+            if (_coalescer.TryAbsorb(e, Stopwatch.GetTimestamp(), out DaemonEvent? flushed, out bool opened))
             {
+                if (opened)
+                {
+                    Wake(); // a summary is due at the window's end: the pipeline must know when to wake
+                }
+
                 return;
             }
 
@@ -215,9 +220,12 @@ public sealed class EventLog : IEventSink, IDisposable
     {
         long summaryTicks = (long)(_options.SummaryInterval.TotalSeconds * Stopwatch.Frequency);
         long nextSummary = Stopwatch.GetTimestamp() + summaryTicks;
+        int waitMs = Timeout.Infinite;
         while (true)
         {
-            _wake.Wait(100); // also the tick of the coalescing windows and the drop summaries
+            // Asleep until an event is queued, a repeat window closes or a drop summary is due: an idle daemon's
+            // pipeline never wakes on its own (it woke ten times a second, the idle daemon's main cost).
+            _wake.Wait(waitMs);
             Interlocked.Exchange(ref _wakePending, 0);
             _busy = true;
             if (_reopen)
@@ -239,7 +247,7 @@ public sealed class EventLog : IEventSink, IDisposable
 
             long now = Stopwatch.GetTimestamp();
             _summaries.Clear();
-            _coalescer.Sweep(now, _summaries);
+            long nextWindow = _coalescer.Sweep(now, _summaries);
             foreach (DaemonEvent summary in _summaries)
             {
                 Process(summary, EventClass.IsCritical(summary));
@@ -250,6 +258,9 @@ public sealed class EventLog : IEventSink, IDisposable
                 nextSummary = now + summaryTicks;
                 SummariseDrops();
             }
+
+            long due = DropsSinceSummary() ? Math.Min(nextWindow, nextSummary) : nextWindow;
+            waitMs = due == long.MaxValue ? Timeout.Infinite : (int)Math.Clamp((due - Stopwatch.GetTimestamp()) * 1000 / Stopwatch.Frequency + 1, 1, int.MaxValue);
 
             bool closing = _closing;
             if (closing && _held is not null)
@@ -354,6 +365,19 @@ public sealed class EventLog : IEventSink, IDisposable
                 }
             }
         }
+    }
+
+    private bool DropsSinceSummary()
+    {
+        for (int i = 0; i < _droppedSinceSummary.Length; i++)
+        {
+            if (Interlocked.Read(ref _droppedSinceSummary[i]) > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void SummariseDrops()

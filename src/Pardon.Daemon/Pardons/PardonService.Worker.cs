@@ -79,8 +79,15 @@ public sealed partial class PardonService
                 continue;
             }
 
+            // With no pardon there is nothing to sweep or expire: sleep until a request or observation is posted
+            // (an idle daemon's worker does not wake every second).
             long wakeAt = Math.Min(nextSweep, NextExpiryBootMs());
-            _ = wait.Wait((int)Math.Clamp(wakeAt - Clock.BootTimeMs(), 0, sweepMs));
+            _ = wait.Wait(_entries.Count == 0 ? -1 : (int)Math.Clamp(wakeAt - Clock.BootTimeMs(), 0, sweepMs));
+            if (_entries.Count == 0)
+            {
+                nextSweep = Clock.BootTimeMs() + sweepMs; // the first pardon is swept a full interval after it is granted
+            }
+
             _ = _wake.Drain();
         }
     }
