@@ -244,7 +244,10 @@ def rss_kib(pid):
 
 def idle(builds, seconds, warmup, workdir):
     # --dry-run: a daemon watching the whole (shared) machine must never signal; it costs the same when idle.
-    commands = [(f"pardon ({name})", [binary, "daemon", "--dry-run", "--socket", os.path.join(workdir, f"idle-{name}.sock")])
+    # Each its own socket and state file: one daemon at a time may hold a state file (an flock), and a state
+    # file left at its default follows the socket's directory.
+    commands = [(f"pardon ({name})", [binary, "daemon", "--dry-run", "--socket", os.path.join(workdir, f"idle-{name}.sock"),
+                                      "--state", os.path.join(workdir, f"idle-{name}.json")])
                 for name, binary in builds]
     if shutil.which("earlyoom"):
         # Debian's packaged defaults (/etc/default/earlyoom): a memory report once an hour.
