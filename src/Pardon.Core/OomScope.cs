@@ -51,6 +51,6 @@ public sealed record OomScope(
     /// also scans). True whenever the processes come from the scope itself, and when its cgroup is unknown.
     /// </summary>
     public bool Contains(ProcessFacts p)
-        => ScanRoot is null || ScopeCgroup is not string scope || scope == "/" || p.Cgroup is not string c ||
-           (c.StartsWith(scope, StringComparison.Ordinal) && (c.Length == scope.Length || c[scope.Length] == '/'));
+        => ScanRoot is null || ScopeCgroup is not string scope || scope == "/" || p.Cgroup is null ||
+           Containers.CgroupPaths.IsWithin(p.Cgroup, scope);
 }

@@ -176,8 +176,7 @@ internal sealed class ForecastSampler
         for (int i = 0; i < ranking.Count; i++)
         {
             string? c = ranking[i].Process.Cgroup;
-            mask[i] = relative == "/" || c is null ||
-                (c.StartsWith(relative, StringComparison.Ordinal) && (c.Length == relative.Length || c[relative.Length] == '/'));
+            mask[i] = relative == "/" || c is null || Pardon.Core.Containers.CgroupPaths.IsWithin(c, relative);
         }
 
         return mask;

@@ -377,11 +377,8 @@ public sealed class PardonServer : IDisposable
                     {
                         // Wait for bytes without taking them: a 1-byte MSG_PEEK leaves the data, and the descriptors
                         // that came with it, for the recvmsg above.
-                        if (!await WaitReadableAsync(client, peek, lineLeft < lifeLeft ? lineLeft : lifeLeft).ConfigureAwait(false))
-                        {
-                            continue; // timed out: the checks above answer
-                        }
-
+                        // Readable or timed out, the loop goes round: the checks above answer a timeout.
+                        _ = await WaitReadableAsync(client, peek, lineLeft < lifeLeft ? lineLeft : lifeLeft).ConfigureAwait(false);
                         continue;
                     }
 

@@ -292,7 +292,8 @@ public sealed partial class ProcessTable : IDisposable
         // A new text size or a new name means the process exec'd: its exe and command line changed too. An
         // exec that keeps both (another program of the same name and text size; issue 7) still moves statm, and
         // then statx of the executable tells: the kill path judges a pardon's executable from this scan.
-        if ((exec || nameChanged || ExeMoved(entry.DirFd, f)) && f.HasMm && f.MmThreadId == 0)
+        // The cheap guards first: a process without its own mm (or read through a thread) pays no statx.
+        if (f.HasMm && f.MmThreadId == 0 && (exec || nameChanged || ExeMoved(entry.DirFd, f)))
         {
             ReadIdentity(entry.DirFd, f);
         }
@@ -303,7 +304,7 @@ public sealed partial class ProcessTable : IDisposable
     /// <summary>True when /proc/PID/exe now names another file (device + inode) than the one last read.</summary>
     private static bool ExeMoved(int dirfd, ProcessFacts f)
         => f.ExeIdentity.IsKnown && FdIo.StatAt(dirfd, "exe"u8, out Interop.Libc.Statx sx) == 0 &&
-           new FileIdentity(((ulong)sx.stx_dev_major << 32) | sx.stx_dev_minor, sx.stx_ino) != f.ExeIdentity;
+           sx.Identity != f.ExeIdentity;
 
     private Entry? Discover(int pid)
     {
