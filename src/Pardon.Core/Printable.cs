@@ -14,8 +14,8 @@ public static class Printable
 {
     public static string Escape(string text)
     {
-        int first = text.AsSpan().IndexOfAnyInRange('\0', '\u001f');
-        if (first < 0 && !text.Contains('\u007f', StringComparison.Ordinal))
+        // C0 controls, DEL and the C1 controls (U+0080-U+009F: U+009B is a terminal's CSI).
+        if (text.AsSpan().IndexOfAnyInRange('\0', '\u001f') < 0 && text.AsSpan().IndexOfAnyInRange('\u007f', '\u009f') < 0)
         {
             return text;
         }

@@ -92,6 +92,9 @@ public sealed partial class BadInputSweepTests : IDisposable
             new(2, ["daemon", "--dry-run", "--socket", longSocket], Mentions: "at most 107"),
             new(2, [.. dryDaemon, "--metrics-listen", "nowhere:port"]),
             new(2, [.. dryDaemon, "--cgroup", Path.Combine(_dir, "absent")]),
+            new(2, [.. dryDaemon, "--cgroup", ""], Mentions: "cannot be empty"), // printed a stack trace (Path.GetFullPath(""))
+            new(2, ["daemon", "--cgroup", "--dry-run", "--socket", sock], Mentions: "is an option, not a pattern"),
+            new(1, [.. dryDaemon, "--state", "/tmp/pardon-sweep-state.json"], Mentions: "--state /tmp/pardon-sweep-state.json: refusing the directory /tmp"),
             new(1, [.. dryDaemon, "--events", "/proc/pardon-no-such/events.jsonl"], Mentions: "events file"),
             new(1, ["daemon", "--dry-run", "--socket", "/run/pardon-sweep-no-such-dir/p.sock"], AsNobody: true, Mentions: "cannot create the pardon socket"),
             new(2, ["request", "--pid", "abc"], Mentions: "not a process id"),

@@ -10,6 +10,7 @@ public sealed class PrintableTests
     [InlineData("a\r\nb\tc\u001b[2J", "a\\r\\nb\\tc\\x1b[2J")]
     [InlineData("héllo ✓", "héllo ✓")]
     [InlineData("", "")]
+    [InlineData("csi\u009b2J", "csi\\x9b2J")]   // a C1 control alone (a terminal's CSI) was returned as it was
     public void Escape_ControlCharacters_BecomeVisible_OneLine(string text, string expected)
     {
         string escaped = Printable.Escape(text);

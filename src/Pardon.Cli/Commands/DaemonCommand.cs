@@ -19,8 +19,20 @@ internal static class DaemonCommand
             Description = "Watch a memory cgroup (v1 or v2) as a scope of its own: a directory, or a glob (* and ? within one level, ** across levels) matching every such cgroup, also those created later. Repeatable. Replaces the configuration's scopes; the whole system is then watched only with --system.",
             HelpName = "PATTERN",
             AllowMultipleArgumentsPerToken = false,
-            Arity = ArgumentArity.ZeroOrMore,
+            Arity = ArgumentArity.OneOrMore,
         };
+        cgroup.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+            {
+                if (string.IsNullOrWhiteSpace(token.Value) || token.Value.StartsWith('-'))
+                {
+                    // A bare --cgroup takes the next word, an option, as its pattern: say so rather than look for it.
+                    result.AddError($"--cgroup: {(string.IsNullOrWhiteSpace(token.Value) ? "a pattern cannot be empty" : $"\"{token.Value}\" is an option, not a pattern")} (give a cgroup directory or a glob)");
+                    return;
+                }
+            }
+        });
         var system = new Option<bool>("--system")
         {
             Description = "Watch the whole system as well (with --cgroup); without --cgroup, the system alone.",

@@ -546,9 +546,9 @@ public static partial class ConfigLoader
                 // (at most 4 KiB of command line), so a rule costs the same on a loaded machine as in a test.
                 return new Regex(s, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
             }
-            catch (NotSupportedException ex)
+            catch (NotSupportedException)
             {
-                Error(path, $"\"{s}\" uses a construct rules cannot have (backreferences, lookarounds and atomic groups cannot be matched in linear time): {ex.Message}");
+                Error(path, $"\"{s}\" uses a construct rules cannot have (backreferences, lookarounds and atomic groups cannot be matched in linear time)");
                 return null;
             }
             catch (ArgumentException ex)

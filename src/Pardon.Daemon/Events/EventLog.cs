@@ -103,7 +103,11 @@ public sealed class EventLog : IEventSink, IDisposable
 
         Interlocked.Increment(ref _emitted);
         bool critical = EventClass.IsCritical(e);
-        if (EventClass.IsCoalescible(e))
+
+        // A critical warning (victim_stuck, signal_failed, no_candidate) is never folded into a repeat: each
+        // names its own victim, and the monitor thread that raises it must not touch the coalescer, which
+        // socket threads use too.
+        if (!critical && EventClass.IsCoalescible(e))
         {
             if (_coalescer.TryAbsorb(e, Stopwatch.GetTimestamp(), out DaemonEvent? flushed, out bool opened))
             {
@@ -283,6 +287,17 @@ public sealed class EventLog : IEventSink, IDisposable
     {
         while (_critical.TryDequeue(out DaemonEvent? e))
         {
+            if (e.Event == "stop")
+            {
+                // Critical events overtake the ordinary backlog, but `stop` closes the log: whatever was raised
+                // before it (a last denial answered as the socket closed) is written first.
+                while (_ordinary.TryDequeue(out DaemonEvent? earlier))
+                {
+                    Interlocked.Decrement(ref _ordinaryCount);
+                    Process(earlier, critical: false);
+                }
+            }
+
             Process(e, critical: true);
         }
     }

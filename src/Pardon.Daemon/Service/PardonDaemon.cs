@@ -163,6 +163,20 @@ public sealed partial class PardonDaemon : IDisposable
             throw new IOException($"cannot create the pardon socket {config.Socket}: {why}{NotRootHint()}");
         }
 
+        if (!_options.NoSocket && Path.GetDirectoryName(config.StateFile) is { Length: > 0 } stateDirectory)
+        {
+            // The state's directory is checked (ownership, mode) where the pardon service opens it; checked here
+            // as well, a mistaken --state is the one line the start prints, before any warning.
+            try
+            {
+                using Pardon.Linux.Security.SecureDirectory checkedDirectory = Pardon.Linux.Security.SecureDirectory.Open(stateDirectory);
+            }
+            catch (IOException ex)
+            {
+                throw new IOException($"{(_options.State is not null ? "--state" : "pardon.state")} {config.StateFile}: {ex.Message}", ex);
+            }
+        }
+
         RefuseUnfitLevels(plan, thresholds, config);
         try
         {

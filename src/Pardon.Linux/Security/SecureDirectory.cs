@@ -72,7 +72,7 @@ public sealed unsafe class SecureDirectory : IDisposable
         if (problem is not null)
         {
             handle.Dispose();
-            throw new IOException($"refusing the directory {path}: {problem}; it must be owned by uid {euid} and writable by nobody else (as sshd's StrictModes requires)");
+            throw new IOException($"refusing the directory {path}: {problem}; it must be owned by uid {euid} and writable by nobody else (the check sshd makes with its strict modes)");
         }
 
         return new SecureDirectory(handle, path, euid);

@@ -25,12 +25,20 @@ namespace Pardon.Linux.Security;
 /// </summary>
 public static class UserSocket
 {
+    /// <summary>The longest a connect may wait for the listener (its backlog full).</summary>
+    public const int ConnectTimeoutMs = 5000;
+
     /// <summary>Connects a stream socket to <paramref name="path"/> with <paramref name="uid"/>/<paramref name="gid"/> as the effective ids.</summary>
     /// <exception cref="SocketException">connect() failed.</exception>
     /// <exception cref="UnauthorizedAccessException">The credentials could not be switched.</exception>
     public static Socket Connect(string path, uint uid, uint gid)
     {
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+
+        // A user owns their bus socket and can fill its listen backlog: connect(2) on a Unix stream socket then
+        // blocks, up to SO_SNDTIMEO (net/unix/af_unix.c unix_stream_connect), and must not hold this thread —
+        // running with the user's ids — for ever.
+        socket.SendTimeout = ConnectTimeoutMs;
         try
         {
             uint self = Interop.Libc.GetEuid();
