@@ -203,7 +203,9 @@ public sealed class StallTests
         Assert.Contains($"pid {thrasher.Pid} (thrasher): ", reason, StringComparison.Ordinal);
         Assert.Contains("major faults/s", reason, StringComparison.Ordinal);
         Assert.True(kill.Double("major_faults_per_s") > 0 && kill.Double("stall_percent") > 10, context); // the default share
-        Assert.True(!expectSwap || kill.Long("swap_kib") > 0, $"the thrasher had no swap\n{context}");
+        // The swap figures come from the victim's VmSwap at the scans; the one at the kill can read 0 while the
+        // rates over the window show the swapping (seen once in four runs), so either shows the swap at work.
+        Assert.True(!expectSwap || kill.Long("swap_kib") > 0 || kill.Double("swap_in_kib_per_s") > 0, $"the kill event shows no swap at work\n{context}");
         Assert.Single(events.Named("kill"));
         Assert.Contains(events.Named("pressure"), e => e.Text("trigger") == "stall");
         _output.WriteLine($"killed {afterSeconds:0.0} s after the stall began: {reason}");
